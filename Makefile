@@ -1,0 +1,144 @@
+# kura — build, install, test, fuzz, bench, demo.  `make help` lists targets.
+VERSION      := 0.1.0
+COMMIT       := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+BINDIR       := $(PREFIX)/bin
+LIBEXECDIR   := $(PREFIX)/libexec
+MANDIR       := $(PREFIX)/share/man
+B            := build
+FUZZ_SECONDS ?= 60
+
+CC       ?= gcc
+MUSL_CC  ?= musl-gcc
+CLANG    ?= clang
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection
+INC      := -Isupervisor -Isupervisor/util -Isupervisor/cgroup -Isupervisor/rootfs \
+            -Isupervisor/process -Isupervisor/init -Isupervisor/cmd -Ispecs -Ibootstrap
+DEFS     := -D_GNU_SOURCE -DKURA_VERSION='"$(VERSION)"' -DKURA_COMMIT='"$(COMMIT)"' \
+            -DKURA_LIBEXECDIR='"$(LIBEXECDIR)"'
+CFLAGS   ?= -O2 -g
+KCFLAGS  := $(CFLAGS) -std=gnu11 $(WARN) $(HARDEN) $(INC) $(DEFS) -fPIE
+KLDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+KLIBS    := -lcjson -lcap-ng -lseccomp
+
+SUP_SRC  := $(sort $(wildcard supervisor/*.c supervisor/*/*.c specs/*.c) bootstrap/bootstrap.c)
+LIB_SRC  := $(filter-out supervisor/main.c,$(SUP_SRC))
+SUP_OBJ  := $(SUP_SRC:%.c=$(B)/obj/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
+SHIM_SRC := $(sort $(wildcard shim/*.c)) bootstrap/bootstrap.c
+SHIM_OBJ := $(SHIM_SRC:%.c=$(B)/shim-obj/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+ASAN_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
+ASAN_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/asan/tests/%)
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+.PHONY: all deps install check unit unit-asan integration fuzz fuzz-build bench demo \
+        check-engines clean help
+
+all: $(B)/kura $(B)/kura-shim
+
+help:
+	@echo "make            build build/kura and build/kura-shim"
+	@echo "make demo       build, make a busybox bundle, run a real container"
+	@echo "make check      install deps, build, unit tests (plain + ASan/UBSan), fuzz 30s, integration"
+	@echo "make fuzz       fuzz the bootstrap decoder for FUZZ_SECONDS (default 60)"
+	@echo "make bench      compare kura with crun and runc on one bundle"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
+
+deps:
+	@scripts/install-deps.sh
+
+# ---- the supervisor ----
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/kura: $(SUP_OBJ)
+	$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $^ $(KLIBS)
+
+# ---- the shim: static musl; musl-gcc needs the kernel headers shown to it ----
+$(B)/musl-include/.stamp:
+	@mkdir -p $(dir $@)
+	ln -sfn /usr/include/linux $(dir $@)linux
+	ln -sfn /usr/include/asm-generic $(dir $@)asm-generic
+	ln -sfn /usr/include/x86_64-linux-gnu/asm $(dir $@)asm
+	@touch $@
+
+SHIM_CFLAGS := -Os -g -std=gnu11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong \
+               -Ibootstrap -I$(B)/musl-include -fno-asynchronous-unwind-tables
+$(B)/shim-obj/%.o: %.c $(B)/musl-include/.stamp
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(SHIM_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/kura-shim: $(SHIM_OBJ)
+	$(MUSL_CC) -static -Os -Wl,--gc-sections -o $@ $^
+
+# ---- unit tests (cmocka) ----
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(KLIBS) -lcmocka
+
+$(B)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(KCFLAGS)) $(ASAN_FLAGS) -c $< -o $@
+
+$(B)/asan/tests/%: tests/unit/%.c $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(KCFLAGS)) $(ASAN_FLAGS) -Itests/unit -o $@ $< $(ASAN_OBJ) $(KLIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+	@scripts/run-unit.sh $(UNIT_BIN)
+
+unit-asan: $(ASAN_BIN)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		scripts/run-unit.sh $(ASAN_BIN)
+
+# ---- fuzzing (libFuzzer) ----
+$(B)/fuzz/fuzz_bootstrap: tests/fuzz/fuzz_bootstrap.c bootstrap/bootstrap.c bootstrap/bootstrap.h
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ibootstrap \
+		-o $@ tests/fuzz/fuzz_bootstrap.c bootstrap/bootstrap.c
+
+fuzz-build: $(B)/fuzz/fuzz_bootstrap
+
+fuzz: fuzz-build
+	@scripts/run-fuzz.sh $(B)/fuzz/fuzz_bootstrap tests/fuzz/bootstrap $(FUZZ_SECONDS)
+
+# ---- integration (bats, real containers, as root) ----
+$(B)/tests/recvtty: tests/helpers/recvtty.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -std=gnu11 $(WARN) $(HARDEN) -D_GNU_SOURCE -o $@ $<
+
+integration: all $(B)/tests/recvtty
+	@KURA=$(abspath $(B)/kura) bats --timing tests/integration
+
+check-engines: all
+	@KURA=$(abspath $(B)/kura) bats tests/engines
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+	@$(MAKE) --no-print-directory integration
+
+demo: deps all
+	@scripts/demo.sh $(abspath $(B))
+
+bench: deps all
+	@scripts/bench.sh $(abspath $(B)/kura)
+
+install: all
+	install -D -m 0755 $(B)/kura $(DESTDIR)$(BINDIR)/kura
+	install -D -m 0755 $(B)/kura-shim $(DESTDIR)$(LIBEXECDIR)/kura/kura-shim
+	install -D -m 0644 docs/kura.8 $(DESTDIR)$(MANDIR)/man8/kura.8
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,168 @@
+#!/bin/sh
+# Compare kura with crun and runc on one busybox bundle, in one run:
+#   run      `run` of /bin/true (create, start, wait, delete in one command)
+#   csd      create + start + delete --force
+#   exec     `exec` of /bin/true into a running container (`sleep 1000`)
+#   rss      peak RSS of the runtime process during `run` (median of RSS_RUNS)
+# usage: bench.sh KURA        env: RUNS (hyperfine runs, 50), WARMUP (5), RSS_RUNS (11)
+#
+# Every command runs as `unshare -m sh -c 'PREP; exec RUNTIME ...'`.  crun 1.8.1
+# refuses this machine's hybrid cgroup layout, so its PREP hides the cgroup2
+# mount in that private mount namespace; kura and runc get a PREP of the same
+# shape that hides nothing, so the wrapper costs all three the same.
+set -eu
+
+kura=${1:?usage: bench.sh KURA}
+runs=${RUNS:-50}
+warmup=${WARMUP:-5}
+rss_runs=${RSS_RUNS:-11}
+here=$(cd "$(dirname "$0")" && pwd)
+
+for tool in hyperfine jq unshare /usr/bin/time runc crun; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool missing (make deps)" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "bench: must run as root" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/kura-bench.XXXXXX)
+runtimes="kura crun runc"
+
+rt_bin() {
+	case $1 in
+	kura) echo "$kura" ;;
+	*) command -v "$1" ;;
+	esac
+}
+
+rt_prep() {
+	case $1 in
+	crun) echo 'umount /sys/fs/cgroup/unified && mount -t tmpfs none /sys/fs/cgroup/unified' ;;
+	# The same two execs and mount syscalls, on a scratch dir nobody looks at.
+	*) echo "mount -t tmpfs none $work/scratch && umount $work/scratch" ;;
+	esac
+}
+
+# "RUNTIME --root DIR" of one runtime, for use inside a script.
+rt_base() {
+	echo "$(rt_bin "$1") --root $work/root-$1"
+}
+
+# The command line running SCRIPT in the wrapper; SCRIPT may use $$ for a fresh id.
+rt_cmd() {
+	printf "unshare -m sh -c '%s && %s'" "$(rt_prep "$1")" "$2"
+}
+
+# Run "RUNTIME ARGS" in the wrapper now (not under hyperfine).
+rt_do() {
+	r=$1
+	shift
+	sh -c "$(rt_cmd "$r" "exec $(rt_base "$r") $*")"
+}
+
+cleanup() {
+	for rt in $runtimes; do
+		[ -d "$work/root-$rt" ] || continue
+		for id in $(rt_do "$rt" list -q 2>/dev/null); do
+			rt_do "$rt" delete -f "$id" >/dev/null 2>&1 || true
+		done
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- the bundles: one rootfs, a /bin/true config and a sleeper config ----
+bundle=$work/bundle
+if ! KURA=$kura "$here/mkbundle.sh" "$bundle" /bin/true >/dev/null 2>&1; then
+	# kura spec not there yet: runc's default config is the same shape.
+	rm -rf "$bundle"
+	KURA=$(command -v runc) "$here/mkbundle.sh" "$bundle" /bin/true >/dev/null
+fi
+jq '.process.terminal = false | .process.args = ["/bin/true"]' "$bundle/config.json" \
+	> "$bundle/config.json.new" && mv "$bundle/config.json.new" "$bundle/config.json"
+sleeper=$work/sleeper
+mkdir -p "$sleeper"
+jq --arg root "$bundle/rootfs" '.root.path = $root | .process.args = ["/bin/sleep", "1000"]' \
+	"$bundle/config.json" > "$sleeper/config.json"
+
+mkdir -p "$work/scratch"
+for rt in $runtimes; do
+	mkdir -p "$work/root-$rt"
+done
+
+# kura is compared only once it runs a container; its row is "n/a" until then.
+ok_kura=1
+if ! rt_do kura run --bundle "$bundle" probe$$ >"$work/kura-probe.log" 2>&1; then
+	ok_kura=0
+	echo "bench: kura cannot run the bundle yet (n/a): $(tail -n 1 "$work/kura-probe.log")" >&2
+	rt_do kura delete -f probe$$ >/dev/null 2>&1 || true
+fi
+
+active=""
+for rt in $runtimes; do
+	[ "$rt" = kura ] && [ $ok_kura = 0 ] && continue
+	active="$active $rt"
+done
+
+hf() {
+	out=$1
+	shift
+	hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --export-json "$out" "$@" \
+		>"$out.log" 2>&1 || { echo "bench: hyperfine failed, see below" >&2; cat "$out.log" >&2; exit 1; }
+}
+
+median_ms() { # FILE -> median in ms, 2 decimals
+	jq -r '.results[0].median * 1000 | . * 100 | round / 100' "$1"
+}
+
+for rt in $active; do
+	echo "bench: $rt ..." >&2
+	# $$ is the wrapper shell's pid: a fresh id for every run.
+	R=$(rt_base "$rt")
+	hf "$work/$rt-run.json" "$(rt_cmd "$rt" "exec $R run --bundle $bundle r\$\$")"
+	hf "$work/$rt-csd.json" "$(rt_cmd "$rt" \
+		"$R create --bundle $bundle c\$\$ && $R start c\$\$ && exec $R delete -f c\$\$")"
+	rt_do "$rt" run -d --bundle "$sleeper" sleeper </dev/null >/dev/null 2>&1
+	hf "$work/$rt-exec.json" "$(rt_cmd "$rt" "exec $R exec sleeper /bin/true")"
+	rt_do "$rt" delete -f sleeper >/dev/null 2>&1
+	: >"$work/$rt-rss"
+	i=0
+	while [ $i -lt "$rss_runs" ]; do
+		sh -c "$(rt_cmd "$rt" "exec /usr/bin/time -f %M -o $work/$rt-rss.one $R run --bundle $bundle m\$\$")" \
+			</dev/null >/dev/null 2>&1
+		cat "$work/$rt-rss.one" >>"$work/$rt-rss"
+		i=$((i + 1))
+	done
+done
+
+median_rss() { # FILE of KiB, one per line -> median
+	sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+value() { # RUNTIME METRIC
+	case $2 in
+	rss) [ -s "$work/$1-rss" ] && median_rss "$work/$1-rss" || echo n/a ;;
+	*) [ -s "$work/$1-$2.json" ] && median_ms "$work/$1-$2.json" || echo n/a ;;
+	esac
+}
+
+ratio() { # A B -> A/B
+	case "$1$2" in
+	*n/a*) echo n/a ;;
+	*) awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' ;;
+	esac
+}
+
+printf '\nmedians over %s runs (rss: %s runs); wrapper: unshare -m sh -c\n\n' "$runs" "$rss_runs"
+printf '%-22s %10s %10s %10s %12s %12s\n' metric kura crun runc kura/crun kura/runc
+for m in run csd exec rss; do
+	case $m in
+	run) label='run /bin/true (ms)' ;;
+	csd) label='create+start+del (ms)' ;;
+	exec) label='exec /bin/true (ms)' ;;
+	rss) label='peak RSS run (KiB)' ;;
+	esac
+	k=$(value kura $m)
+	c=$(value crun $m)
+	r=$(value runc $m)
+	printf '%-22s %10s %10s %10s %12s %12s\n' "$label" "$k" "$c" "$r" "$(ratio "$k" "$c")" "$(ratio "$k" "$r")"
+done

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kura-shim: the namespace dance, in a tiny static single-threaded process.
+ *
+ *   kura-shim <syncfd>
+ *
+ * Reads the bootstrap blob (bootstrap.h) from the sync socket, joins the
+ * namespaces it lists (user first), unshares a new user namespace and lets
+ * kura write its id maps, unshares the other new namespaces, then forks the
+ * init with CLONE_PARENT so that kura is its parent and, with a new pid
+ * namespace, it is PID 1 there.  The init execveat()s the sealed fd of kura
+ * as `kura init <syncfd> <datafd>`.  The shim reports the init's pid and
+ * exits; every failure reaches kura as one SYNC_ERROR message.
+ *
+ * No malloc: one static receive buffer and the stack.  Single-threaded, which
+ * setns(CLONE_NEWUSER) requires.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "bootstrap.h"
+#include "sync.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+extern char **environ;
+
+static int sync_fd = -1;
+/* nlmsghdr alignment: the decoder refuses a misaligned buffer. */
+static unsigned char blob[BOOTSTRAP_MSG_MAX] __attribute__((aligned(8)));
+
+/* One SYNC_ERROR to kura, then exit 1: kura turns the text into its error. */
+__attribute__((noreturn, format(printf, 2, 3))) static void shim_die(int errnum,
+								   const char *fmt, ...)
+{
+	char text[SYNC_TEXT_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (errnum && n >= 0 && (size_t)n < sizeof(text))
+		snprintf(text + n, sizeof(text) - (size_t)n, ": %s", strerror(errnum));
+	if (sync_fd < 0 || sync_send(sync_fd, SYNC_ERROR, -1, text) < 0)
+		dprintf(2, "kura-shim: %s\n", text);
+	_exit(1);
+}
+
+static int shim_parse_fd(const char *s)
+{
+	long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 1000000)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return (int)v;
+}
+
+static size_t shim_recv_blob(void)
+{
+	ssize_t n;
+
+	do
+		n = recv(sync_fd, blob, sizeof(blob), MSG_TRUNC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		shim_die(errno, "read bootstrap blob");
+	if (n == 0)
+		_exit(1); /* kura went away: nobody to tell */
+	if ((size_t)n > sizeof(blob))
+		shim_die(0, "bootstrap: message of %zd bytes: larger than %zu", n, sizeof(blob));
+	return (size_t)n;
+}
+
+/*
+ * All opens come before any setns: after joining a user or pid namespace
+ * the paths may no longer be reachable or permitted.  The user namespace is
+ * joined first so that the others are joined with its capabilities.
+ */
+static void shim_join(const struct bootstrap *b)
+{
+	int fds[BOOTSTRAP_JOIN_MAX];
+
+	for (size_t i = 0; i < b->n_join; i++) {
+		fds[i] = open(b->join[i].path, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0)
+			shim_die(errno, "open %s namespace %s", bootstrap_ns_name(b->join[i].type),
+				 b->join[i].path);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < b->n_join; i++) {
+			const struct bootstrap_join *j = &b->join[i];
+
+			if ((pass == 0) != (j->type == CLONE_NEWUSER))
+				continue;
+			if (setns(fds[i], (int)j->type) < 0)
+				shim_die(errno, "setns %s %s", bootstrap_ns_name(j->type), j->path);
+			close(fds[i]);
+			if (j->type == CLONE_NEWUSER && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+				shim_die(errno, "setresuid 0 in user namespace %s", j->path);
+		}
+	}
+}
+
+static void shim_new_user(void)
+{
+	struct sync_msg m;
+	int r;
+
+	if (unshare(CLONE_NEWUSER) < 0)
+		shim_die(errno, "unshare user namespace");
+	if (sync_send(sync_fd, SYNC_MAP_IDS, (int32_t)getpid(), NULL) < 0)
+		shim_die(errno, "send map-ids");
+	r = sync_recv(sync_fd, &m);
+	if (r < 0)
+		shim_die(errno, "wait for id maps");
+	if (r == 0)
+		_exit(1);
+	if (m.type != SYNC_MAP_IDS_DONE)
+		shim_die(0, "wait for id maps: unexpected message %u", m.type);
+	if (m.value != 0)
+		_exit(1); /* kura failed writing them and reports that itself */
+	/* Root inside, so the init half can set up the rootfs as root. */
+	if (setresgid(0, 0, 0) < 0)
+		shim_die(errno, "setresgid 0 in new user namespace");
+	if (setresuid(0, 0, 0) < 0)
+		shim_die(errno, "setresuid 0 in new user namespace");
+}
+
+static void shim_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(text);
+	ssize_t n;
+
+	if (fd < 0)
+		shim_die(errno, "open %s", path);
+	n = write(fd, text, len);
+	if (n < 0 || (size_t)n != len)
+		shim_die(n < 0 ? errno : EIO, "write %s", path);
+	close(fd);
+}
+
+/* Offsets must be written before the namespace has its first process. */
+static void shim_time_offsets(const struct bootstrap *b)
+{
+	char text[128];
+	int n = 0;
+
+	if (b->time_monotonic.present)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "monotonic %lld %u\n",
+			      (long long)b->time_monotonic.secs, b->time_monotonic.nsecs);
+	if (b->time_boottime.present)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "boottime %lld %u\n",
+			      (long long)b->time_boottime.secs, b->time_boottime.nsecs);
+	if (n == 0)
+		return;
+	/*
+	 * The setresuid() into a new user namespace cleared the dumpable flag,
+	 * which hands /proc/self/ to the host's root: take it back for the write.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		shim_die(errno, "prctl PR_SET_DUMPABLE");
+	shim_write("/proc/self/timens_offsets", text);
+}
+
+__attribute__((noreturn)) static void shim_exec_init(const struct bootstrap *b,
+						     const char *syncfd_arg)
+{
+	char datafd_arg[16];
+	char *argv[] = { "kura", "init", (char *)syncfd_arg, datafd_arg, NULL };
+
+	snprintf(datafd_arg, sizeof(datafd_arg), "%d", (int)b->data_fd);
+	syscall(SYS_execveat, b->init_fd, "", argv, environ, AT_EMPTY_PATH);
+	shim_die(errno, "execveat kura init (fd %d)", (int)b->init_fd);
+}
+
+int main(int argc, char **argv)
+{
+	struct bootstrap b;
+	char errbuf[256];
+	uint32_t rest;
+	size_t len;
+	long pid;
+
+	if (argc != 2 || (sync_fd = shim_parse_fd(argv[1])) < 0) {
+		dprintf(2, "usage: kura-shim SYNCFD (started by kura, not by hand)\n");
+		return 1;
+	}
+	len = shim_recv_blob();
+	if (bootstrap_decode(blob, len, &b, errbuf, sizeof(errbuf)) < 0)
+		shim_die(0, "%s", errbuf);
+
+	/*
+	 * First, while the shim holds kura's credentials: lowering the score
+	 * needs CAP_SYS_RESOURCE in the initial user namespace.
+	 */
+	if (b.has_oom_score_adj) {
+		char v[16];
+
+		snprintf(v, sizeof(v), "%d", (int)b.oom_score_adj);
+		shim_write("/proc/self/oom_score_adj", v);
+	}
+	shim_join(&b);
+	if (b.clone_flags & CLONE_NEWUSER)
+		shim_new_user();
+	rest = b.clone_flags & ~(uint32_t)CLONE_NEWUSER;
+	if (rest && unshare((int)rest) < 0)
+		shim_die(errno, "unshare namespaces 0x%x", rest);
+	if (b.clone_flags & CLONE_NEWTIME)
+		shim_time_offsets(&b);
+	/* The init must not hold a writable-or-not fd of kura's binary. */
+	if (fcntl(b.init_fd, F_SETFD, FD_CLOEXEC) < 0)
+		shim_die(errno, "init fd %d", (int)b.init_fd);
+
+	/* Raw clone: fork() semantics, but kura becomes the init's parent. */
+	pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+	if (pid < 0)
+		shim_die(errno, "clone init");
+	if (pid == 0)
+		shim_exec_init(&b, argv[1]);
+	if (sync_send(sync_fd, SYNC_PID, (int32_t)pid, NULL) < 0)
+		shim_die(errno, "send pid");
+	return 0;
+}

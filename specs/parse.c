@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * config.json -> struct spec: the top-level fields, then the checks that
+ * span sections (namespaces against mappings, hostname, time offsets).
+ */
+#include "parse_internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* MAJOR.MINOR.PATCH with an optional -prerelease/+build tail (semver). */
+static void check_oci_version(struct pctx *c, const char *v)
+{
+	const char *p = v;
+	unsigned long major = 0;
+	int parts = 0;
+
+	for (;;) {
+		const char *start = p;
+		unsigned long n = 0;
+
+		while (isdigit((unsigned char)*p) && n < 100000)
+			n = n * 10 + (unsigned long)(*p++ - '0');
+		if (p == start || isdigit((unsigned char)*p))
+			break;
+		if (parts++ == 0)
+			major = n;
+		if (parts == 3 || *p != '.')
+			break;
+		p++;
+	}
+	if (parts != 3 || (*p && *p != '-' && *p != '+')) {
+		pctx_error(c, "malformed version \"%s\" (want MAJOR.MINOR.PATCH)", v);
+		return;
+	}
+	if (major != 1)
+		pctx_error(c, "unsupported version \"%s\" (kura supports 1.x)", v);
+}
+
+static void parse_root(struct pctx *c, const cJSON *obj, struct spec_root *root)
+{
+	const cJSON *o = pj_object(c, obj, "root", PJ_REQUIRED);
+	size_t saved;
+
+	if (!o)
+		return;
+	saved = pctx_push_key(c, "root");
+	pj_string(c, o, "path", &root->path, PJ_REQUIRED | PJ_NONEMPTY);
+	pj_bool(c, o, "readonly", &root->readonly, 0);
+	pctx_pop(c, saved);
+}
+
+static void parse_mount(struct pctx *c, const cJSON *e, struct spec_mount *m)
+{
+	if (pv_object(c, e) < 0)
+		return;
+	pj_string(c, e, "destination", &m->destination, PJ_REQUIRED | PJ_ABS_PATH);
+	pj_string(c, e, "type", &m->type, 0);
+	pj_string(c, e, "source", &m->source, 0);
+	pj_strv(c, e, "options", &m->options, 0);
+	pj_idmaps(c, e, "uidMappings", &m->uid_mappings, &m->n_uid_mappings);
+	pj_idmaps(c, e, "gidMappings", &m->gid_mappings, &m->n_gid_mappings);
+	/* An idmapped mount needs both maps (mount_setattr takes one user ns). */
+	if (!!pj_field(c, e, "uidMappings", 0) != !!pj_field(c, e, "gidMappings", 0)) {
+		const char *missing = pj_field(c, e, "uidMappings", 0) ? "gidMappings"
+								       : "uidMappings";
+		size_t saved = pctx_push_key(c, missing);
+
+		pctx_error(c, "is required with %s", strcmp(missing, "gidMappings") == 0
+							      ? "uidMappings"
+							      : "gidMappings");
+		pctx_pop(c, saved);
+	}
+}
+
+static void parse_mounts(struct pctx *c, const cJSON *obj, struct spec *s)
+{
+	const cJSON *a = pj_array(c, obj, "mounts", 0);
+	const cJSON *e;
+	size_t saved, i = 0;
+
+	if (!a)
+		return;
+	s->mounts = pctx_calloc(c, (size_t)cJSON_GetArraySize(a), sizeof(*s->mounts));
+	if (!s->mounts)
+		return;
+	s->n_mounts = (size_t)cJSON_GetArraySize(a);
+	saved = pctx_push_key(c, "mounts");
+	cJSON_ArrayForEach(e, a) {
+		size_t s2 = pctx_push_index(c, i);
+
+		parse_mount(c, e, &s->mounts[i++]);
+		pctx_pop(c, s2);
+	}
+	pctx_pop(c, saved);
+}
+
+static void parse_hook_list(struct pctx *c, const cJSON *obj, const char *key,
+			    struct spec_hook_list *l)
+{
+	const cJSON *a = pj_array(c, obj, key, 0);
+	const cJSON *e;
+	size_t saved, i = 0;
+
+	if (!a)
+		return;
+	l->v = pctx_calloc(c, (size_t)cJSON_GetArraySize(a), sizeof(*l->v));
+	if (!l->v)
+		return;
+	l->n = (size_t)cJSON_GetArraySize(a);
+	saved = pctx_push_key(c, key);
+	cJSON_ArrayForEach(e, a) {
+		struct spec_hook *h = &l->v[i];
+		size_t s2 = pctx_push_index(c, i++);
+		int64_t t;
+
+		if (pv_object(c, e) == 0) {
+			pj_string(c, e, "path", &h->path, PJ_REQUIRED | PJ_ABS_PATH);
+			pj_strv(c, e, "args", &h->args, 0);
+			pj_strv(c, e, "env", &h->env, 0);
+			if (pj_int(c, e, "timeout", 1, INT32_MAX, &t, 0) > 0) {
+				h->has_timeout = true;
+				h->timeout = (int)t;
+			}
+		}
+		pctx_pop(c, s2);
+	}
+	pctx_pop(c, saved);
+}
+
+static void parse_hooks(struct pctx *c, const cJSON *obj, struct spec_hooks *h)
+{
+	const cJSON *o = pj_object(c, obj, "hooks", 0);
+	size_t saved;
+
+	if (!o)
+		return;
+	saved = pctx_push_key(c, "hooks");
+	parse_hook_list(c, o, "prestart", &h->prestart);
+	parse_hook_list(c, o, "createRuntime", &h->create_runtime);
+	parse_hook_list(c, o, "createContainer", &h->create_container);
+	parse_hook_list(c, o, "startContainer", &h->start_container);
+	parse_hook_list(c, o, "poststart", &h->poststart);
+	parse_hook_list(c, o, "poststop", &h->poststop);
+	pctx_pop(c, saved);
+}
+
+static void error_at(struct pctx *c, const char *p1, const char *p2, const char *msg)
+{
+	size_t saved = pctx_push_key(c, p1);
+
+	if (p2)
+		pctx_push_key(c, p2);
+	pctx_error(c, "%s", msg);
+	pctx_pop(c, saved);
+}
+
+/* Checks that need more than one section. */
+static void check_cross(struct pctx *c, const cJSON *root, const struct spec *s)
+{
+	const struct spec_namespace *user = spec_find_ns(s, SPEC_NS_USER);
+	const struct spec_linux *l = &s->linux_;
+	const cJSON *lj = cJSON_GetObjectItemCaseSensitive(root, "linux");
+
+	if (user && !user->path) {
+		/* A new user ns with no maps leaves every id unmapped (nobody). */
+		if (!l->n_uid_mappings && !pj_field(c, lj, "uidMappings", 0))
+			error_at(c, "linux", "uidMappings",
+				 "is required with a new user namespace");
+		if (!l->n_gid_mappings && !pj_field(c, lj, "gidMappings", 0))
+			error_at(c, "linux", "gidMappings",
+				 "is required with a new user namespace");
+	} else if (!user) {
+		if (pj_field(c, lj, "uidMappings", 0))
+			error_at(c, "linux", "uidMappings", "is set but there is no user namespace");
+		if (pj_field(c, lj, "gidMappings", 0))
+			error_at(c, "linux", "gidMappings", "is set but there is no user namespace");
+	}
+	if ((l->time_monotonic.present || l->time_boottime.present) &&
+	    !spec_find_ns(s, SPEC_NS_TIME))
+		error_at(c, "linux", "timeOffsets", "is set but there is no time namespace");
+	if (s->hostname && *s->hostname && !spec_find_ns(s, SPEC_NS_UTS))
+		error_at(c, "hostname", NULL, "is set but there is no uts namespace");
+	if (s->domainname && *s->domainname && !spec_find_ns(s, SPEC_NS_UTS))
+		error_at(c, "domainname", NULL, "is set but there is no uts namespace");
+}
+
+static void parse_spec_obj(struct pctx *c, const cJSON *root, struct spec *s)
+{
+	const cJSON *o;
+
+	if (pv_object(c, root) < 0)
+		return;
+	if (pj_string(c, root, "ociVersion", &s->oci_version, PJ_REQUIRED) > 0) {
+		size_t saved = pctx_push_key(c, "ociVersion");
+
+		check_oci_version(c, s->oci_version);
+		pctx_pop(c, saved);
+	}
+	parse_root(c, root, &s->root);
+	parse_mounts(c, root, s);
+	o = pj_object(c, root, "process", 0);
+	if (o) {
+		size_t saved = pctx_push_key(c, "process");
+
+		s->has_process = true;
+		spec_parse_process_obj(c, o, &s->process);
+		pctx_pop(c, saved);
+	}
+	pj_string(c, root, "hostname", &s->hostname, 0);
+	pj_string(c, root, "domainname", &s->domainname, 0);
+	parse_hooks(c, root, &s->hooks);
+	pj_kv(c, root, "annotations", &s->annotations);
+	o = pj_object(c, root, "linux", 0);
+	if (o) {
+		size_t saved = pctx_push_key(c, "linux");
+
+		s->has_linux = true;
+		spec_parse_linux_obj(c, o, &s->linux_);
+		pctx_pop(c, saved);
+	}
+	check_cross(c, root, s);
+}
+
+int spec_parse_lenient(const char *text, size_t len, const char *file, struct spec *out,
+		       struct spec_errors *errs)
+{
+	struct pctx c;
+	cJSON *root;
+
+	memset(out, 0, sizeof(*out));
+	pctx_init(&c, file, errs);
+	root = pctx_parse_json(&c, text, len);
+	if (!root)
+		return -1;
+	parse_spec_obj(&c, root, out);
+	cJSON_Delete(root);
+	return c.n_errs ? -1 : 0;
+}
+
+int spec_parse(const char *text, size_t len, const char *file, struct spec *out,
+	       struct spec_errors *errs)
+{
+	if (spec_parse_lenient(text, len, file, out, errs) < 0) {
+		spec_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int spec_load_file(const char *path, const char *file, struct spec *out,
+		   struct spec_errors *errs)
+{
+	struct kerr err;
+	struct pctx c;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+
+	memset(out, 0, sizeof(*out));
+	text = util_read_file(path, &len, &err);
+	if (!text) {
+		pctx_init(&c, file ? file : path, errs);
+		pctx_error(&c, "%s", err.msg);
+		return -1;
+	}
+	return spec_parse(text, len, file ? file : path, out, errs);
+}

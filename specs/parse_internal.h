@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Private to specs/: the parse context and the typed getters every section
+ * parser uses.  The context carries the JSON path of the value being read so
+ * that each problem can be reported as "<file>: <path>: <problem>", and it
+ * collects every problem instead of stopping at the first.
+ */
+#ifndef KURA_SPEC_PARSE_INTERNAL_H
+#define KURA_SPEC_PARSE_INTERNAL_H
+
+#include <cjson/cJSON.h>
+
+#include "spec.h"
+
+struct pctx {
+	const char *file;
+	struct spec_errors *errs;
+	size_t n_errs; /* problems recorded by this parse */
+	char path[1024];
+	size_t plen;
+};
+
+/* Flags of the getters. */
+enum {
+	PJ_REQUIRED = 1 << 0, /* absent (or null) is an error */
+	PJ_ABS_PATH = 1 << 1, /* string must start with '/' */
+	PJ_NONEMPTY = 1 << 2, /* string or array must not be empty */
+};
+
+void pctx_init(struct pctx *c, const char *file, struct spec_errors *errs);
+/* Record "<file>: <path>: <message>" (or "<file>: <message>" at the root). */
+void pctx_error(struct pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Path stack: each push returns the length to restore with pctx_pop(). */
+size_t pctx_push_key(struct pctx *c, const char *key);
+size_t pctx_push_index(struct pctx *c, size_t i);
+void pctx_pop(struct pctx *c, size_t saved);
+
+/* Memory: on failure records "out of memory" and returns NULL. */
+void *pctx_calloc(struct pctx *c, size_t n, size_t size);
+char *pctx_strdup(struct pctx *c, const char *s);
+
+/*
+ * Field lookup: NULL when absent or JSON null; with PJ_REQUIRED an absent
+ * field is recorded as an error.
+ */
+const cJSON *pj_field(struct pctx *c, const cJSON *obj, const char *key, unsigned flags);
+
+/*
+ * Value checks (path already pushed): return 0, or -1 after recording why.
+ * pv_object/pv_array only check the type.
+ */
+int pv_object(struct pctx *c, const cJSON *v);
+int pv_array(struct pctx *c, const cJSON *v, unsigned flags);
+int pv_string(struct pctx *c, const cJSON *v, char **out, unsigned flags);
+int pv_bool(struct pctx *c, const cJSON *v, bool *out);
+int pv_int_range(struct pctx *c, const cJSON *v, int64_t min, int64_t max, int64_t *out);
+int pv_u64(struct pctx *c, const cJSON *v, uint64_t *out);
+int pv_strv(struct pctx *c, const cJSON *v, struct spec_strv *out, unsigned flags);
+
+/*
+ * Keyed getters: 1 when the field was present and valid, 0 when absent (out
+ * untouched), -1 when it was wrong (already recorded).  pj_object returns the
+ * child object or NULL (absent or wrong).
+ */
+const cJSON *pj_object(struct pctx *c, const cJSON *obj, const char *key, unsigned flags);
+const cJSON *pj_array(struct pctx *c, const cJSON *obj, const char *key, unsigned flags);
+int pj_string(struct pctx *c, const cJSON *obj, const char *key, char **out, unsigned flags);
+int pj_bool(struct pctx *c, const cJSON *obj, const char *key, bool *out, unsigned flags);
+int pj_u32(struct pctx *c, const cJSON *obj, const char *key, uint32_t *out, unsigned flags);
+int pj_u16(struct pctx *c, const cJSON *obj, const char *key, uint16_t *out, unsigned flags);
+int pj_int(struct pctx *c, const cJSON *obj, const char *key, int64_t min, int64_t max,
+	   int64_t *out, unsigned flags);
+int pj_i64(struct pctx *c, const cJSON *obj, const char *key, int64_t *out, unsigned flags);
+int pj_u64(struct pctx *c, const cJSON *obj, const char *key, uint64_t *out, unsigned flags);
+int pj_strv(struct pctx *c, const cJSON *obj, const char *key, struct spec_strv *out,
+	    unsigned flags);
+/* An object of string values (annotations, sysctl, unified). */
+int pj_kv(struct pctx *c, const cJSON *obj, const char *key, struct spec_kv_list *out);
+int pj_idmaps(struct pctx *c, const cJSON *obj, const char *key, struct spec_idmap **out,
+	      size_t *n);
+
+/* Section parsers (parse_process.c, parse_linux.c, parse_resources.c). */
+void spec_parse_process_obj(struct pctx *c, const cJSON *obj, struct spec_process *p);
+void spec_parse_linux_obj(struct pctx *c, const cJSON *obj, struct spec_linux *l);
+void spec_parse_resources_obj(struct pctx *c, const cJSON *obj, struct spec_resources *r);
+
+/* Parse text into a cJSON tree, recording "invalid JSON near line N". */
+cJSON *pctx_parse_json(struct pctx *c, const char *text, size_t len);
+
+/* Frees of sub-structs shared by free.c and the section parsers. */
+void spec_strv_free(struct spec_strv *v);
+void spec_kv_list_free(struct spec_kv_list *l);
+void spec_linux_free(struct spec_linux *l);
+void spec_resources_free(struct spec_resources *r);
+
+#endif

@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The life of a container's cgroups: make them (remembering exactly which
+ * directories kura made), put processes in, and remove them again.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cgroup_internal.h"
+#include "util.h"
+
+void cgroup_free(struct cgroup *cg)
+{
+	if (!cg)
+		return;
+	for (size_t i = 0; i < cg->n; i++) {
+		struct cgroup_hier *h = &cg->h[i];
+
+		free(h->controllers);
+		free(h->mount);
+		free(h->path);
+		for (size_t k = 0; k < h->n_made; k++)
+			free(h->made[k]);
+		free(h->made);
+	}
+	free(cg->h);
+	free(cg->inner);
+	free(cg->v1_names);
+	free(cg->v1_paths);
+	free(cg);
+}
+
+const struct cgroup_hier *cgroup_v1_find(const struct cgroup *cg, const char *controller)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (*cg->h[i].controllers && cgroup_has_controller(cg->h[i].controllers, controller))
+			return &cg->h[i];
+	return NULL;
+}
+
+const struct cgroup_hier *cgroup_unified(const struct cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (!*cg->h[i].controllers)
+			return &cg->h[i];
+	return NULL;
+}
+
+static int made_push(struct cgroup_hier *h, const char *dir)
+{
+	char **nm = realloc(h->made, (h->n_made + 1) * sizeof(*nm));
+
+	if (!nm)
+		return -1;
+	h->made = nm;
+	h->made[h->n_made] = strdup(dir);
+	if (!h->made[h->n_made])
+		return -1;
+	h->n_made++;
+	return 0;
+}
+
+/* v1 cpuset refuses tasks until cpus and mems are set: inherit the parent's. */
+static int cpuset_inherit(const char *parent, const char *dir, struct kerr *err)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+
+	for (size_t i = 0; i < 2; i++) {
+		_cleanup_free_ char *cur = cgroup_read(dir, files[i], err);
+		_cleanup_free_ char *up = NULL;
+
+		if (!cur)
+			return -1;
+		if (*cur)
+			continue;
+		up = cgroup_read(parent, files[i], err);
+		if (!up)
+			return -1;
+		if (cgroup_write(dir, files[i], up, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Enable controllers one by one: one the parent lacks must not stop the others. */
+static void subtree_enable(const char *dir, const char *wanted)
+{
+	struct kerr err;
+	_cleanup_free_ char *avail = cgroup_read(dir, "cgroup.controllers", &err);
+	_cleanup_free_ char *dup = NULL;
+	char *save = NULL;
+
+	if (!avail)
+		return;
+	dup = strdup(wanted ? wanted : avail);
+	if (!dup)
+		return;
+	for (char *t = strtok_r(dup, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "+%s", t);
+		(void)cgroup_write(dir, "cgroup.subtree_control", buf, &err);
+	}
+}
+
+/*
+ * mkdir every component below the hierarchy's mount, noting the ones kura
+ * made.  wanted: v2 controllers to enable in each ancestor (NULL = all).
+ */
+static int hier_make(struct cgroup_hier *h, const char *wanted, struct kerr *err)
+{
+	size_t ml = strlen(h->mount);
+	_cleanup_free_ char *cur = strdup(h->path);
+	bool v2 = !*h->controllers, cpuset = !v2 && cgroup_has_controller(h->controllers, "cpuset");
+
+	if (!cur)
+		return kerr_errno(err, ENOMEM, "cgroup");
+	if (strncmp(h->path, h->mount, ml) || (h->path[ml] != '/' && h->path[ml] != '\0'))
+		return kerr_set(err, "cgroup %s is not under %s", h->path, h->mount);
+	for (char *p = cur + ml + 1; p && *p;) {
+		char *slash = strchr(p, '/');
+		_cleanup_free_ char *parent = NULL;
+
+		if (slash)
+			*slash = '\0';
+		parent = strndup(cur, (size_t)(p - cur - 1));
+		if (!parent)
+			return kerr_errno(err, ENOMEM, "cgroup");
+		if (v2)
+			subtree_enable(parent, wanted);
+		if (mkdir(cur, 0755) == 0) {
+			if (made_push(h, cur) < 0) {
+				rmdir(cur);
+				return kerr_errno(err, ENOMEM, "cgroup");
+			}
+		} else if (errno != EEXIST) {
+			return kerr_errno(err, errno, "mkdir %s", cur);
+		}
+		if (cpuset && cpuset_inherit(parent, cur, err) < 0)
+			return kerr_wrap(err, "cpuset of %s", cur);
+		if (slash)
+			*slash = '/';
+		p = slash ? slash + 1 : NULL;
+	}
+	return 0;
+}
+
+static int cgroup_apply(const struct cgroup *cg, const struct spec_linux *lx,
+			const struct spec_resources *r, struct kerr *err)
+{
+	_cleanup_free_ struct spec_device_cgroup *devs = NULL;
+	size_t n_devs = 0;
+	const struct cgroup_hier *u = cgroup_unified(cg);
+
+	if (cgroup_device_rules(lx, r, &devs, &n_devs) < 0)
+		return kerr_errno(err, ENOMEM, "devices");
+	if (cg->mode == CGROUP_V2)
+		return cgroup_v2_apply(u->path, r, devs, n_devs, err);
+	if (cgroup_v1_apply(cg, r, devs, n_devs, err) < 0)
+		return -1;
+	if (u && cgroup_v2_apply_hybrid(cg, r, err) < 0)
+		return -1;
+	return 0;
+}
+
+int cgroup_create(const struct spec *s, const char *id, bool systemd,
+		  struct cgroup **out, struct kerr *err)
+{
+	_cleanup_free_ char *inner = NULL, *mi = NULL, *own = NULL;
+	const struct spec_resources *r = s->has_linux ? &s->linux_.resources : NULL;
+	struct spec_resources none = { 0 };
+	struct cgroup *cg = NULL;
+	char wanted[256];
+
+	if (systemd && cgroup_systemd_check(err) < 0)
+		return -1;
+	inner = cgroup_inner_path(s->has_linux ? s->linux_.cgroups_path : NULL, id);
+	if (!inner)
+		return kerr_errno(err, ENOMEM, "cgroup");
+	mi = util_read_file("/proc/self/mountinfo", NULL, err);
+	if (!mi)
+		return -1;
+	own = util_read_file("/proc/self/cgroup", NULL, err);
+	if (!own)
+		return -1;
+	if (cgroup_layout(mi, own, inner, &cg, err) < 0)
+		return -1;
+	cg->systemd = systemd;
+	if (!r)
+		r = &none;
+	cgroup_v2_needed(r, wanted, sizeof(wanted));
+	for (size_t i = 0; i < cg->n; i++) {
+		/* pure v2: every controller, as runc, so `update` finds them later */
+		const char *w = cg->mode == CGROUP_V2 ? NULL : wanted;
+
+		if (hier_make(&cg->h[i], w, err) < 0)
+			goto fail;
+	}
+	if (cgroup_apply(cg, s->has_linux ? &s->linux_ : NULL, r, err) < 0)
+		goto fail;
+	*out = cg;
+	return 0;
+fail:
+	{
+		struct kerr ignored;
+
+		cgroup_destroy(cg, &ignored);
+		cgroup_free(cg);
+	}
+	return -1;
+}
+
+int cgroup_update(const struct cgroup *cg, const struct spec_resources *r, struct kerr *err)
+{
+	const struct cgroup_hier *u = cgroup_unified(cg);
+
+	/* devices are the container's for good: update, as runc's, leaves them */
+	if (cg->mode == CGROUP_V2)
+		return cgroup_v2_apply(u->path, r, NULL, 0, err);
+	if (cgroup_v1_apply(cg, r, NULL, 0, err) < 0)
+		return -1;
+	if (u && cgroup_v2_apply_hybrid(cg, r, err) < 0)
+		return -1;
+	return 0;
+}
+
+int cgroup_enter(const struct cgroup *cg, pid_t pid, struct kerr *err)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	for (size_t i = 0; i < cg->n; i++)
+		if (cgroup_write(cg->h[i].path, "cgroup.procs", buf, err) < 0)
+			return kerr_wrap(err, "join cgroup");
+	return 0;
+}
+
+int cgroup_v2_fd(const struct cgroup *cg)
+{
+	const struct cgroup_hier *u;
+
+	/* in v1/hybrid a process still needs the v1 writes: no point in clone3 */
+	if (!cg || cg->mode != CGROUP_V2 || !(u = cgroup_unified(cg)))
+		return -1;
+	return open(u->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int cgroup_destroy(struct cgroup *cg, struct kerr *err)
+{
+	int ret = 0;
+
+	if (!cg)
+		return 0;
+	for (size_t i = 0; i < cg->n; i++) {
+		struct cgroup_hier *h = &cg->h[i];
+
+		while (h->n_made > 0) {
+			char *d = h->made[h->n_made - 1];
+			bool leaf = !strcmp(d, h->path);
+			int tries = leaf ? 100 : 1, e = 0;
+
+			for (int t = 0; t < tries; t++) {
+				if (rmdir(d) == 0 || errno == ENOENT) {
+					e = 0;
+					break;
+				}
+				e = errno;
+				if (e != EBUSY)
+					break;
+				sleep_ms(10);
+			}
+			/* a parent kura made may now hold another container: it stays */
+			if (e && (leaf || (e != EBUSY && e != ENOTEMPTY))) {
+				if (ret == 0)
+					ret = kerr_errno(err, e, "remove cgroup %s", d);
+				break;
+			}
+			free(d);
+			h->n_made--;
+		}
+	}
+	return ret;
+}
+
+static const char *mode_name(enum cgroup_mode m)
+{
+	return m == CGROUP_V1 ? "v1" : m == CGROUP_V2 ? "v2" : "hybrid";
+}
+
+struct cJSON *cgroup_to_json(const struct cgroup *cg)
+{
+	cJSON *j = cJSON_CreateObject(), *hs;
+
+	if (!j)
+		return NULL;
+	cJSON_AddStringToObject(j, "mode", mode_name(cg->mode));
+	cJSON_AddBoolToObject(j, "systemd", cg->systemd);
+	cJSON_AddStringToObject(j, "path", cg->inner);
+	hs = cJSON_AddArrayToObject(j, "hierarchies");
+	for (size_t i = 0; hs && i < cg->n; i++) {
+		cJSON *o = cJSON_CreateObject(), *made;
+
+		if (!o)
+			break;
+		cJSON_AddItemToArray(hs, o);
+		cJSON_AddStringToObject(o, "controllers", cg->h[i].controllers);
+		cJSON_AddStringToObject(o, "mount", cg->h[i].mount);
+		cJSON_AddStringToObject(o, "path", cg->h[i].path);
+		made = cJSON_AddArrayToObject(o, "made");
+		for (size_t k = 0; made && k < cg->h[i].n_made; k++)
+			cJSON_AddItemToArray(made, cJSON_CreateString(cg->h[i].made[k]));
+	}
+	return j;
+}
+
+static char *json_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+}
+
+int cgroup_from_json(const struct cJSON *j, struct cgroup **out, struct kerr *err)
+{
+	const cJSON *mode = cJSON_GetObjectItemCaseSensitive(j, "mode");
+	const cJSON *hs = cJSON_GetObjectItemCaseSensitive(j, "hierarchies"), *o;
+	struct cgroup *cg;
+	int n;
+
+	if (!cJSON_IsString(mode) || !cJSON_IsArray(hs))
+		return kerr_set(err, "state.json: .cgroup: missing mode or hierarchies");
+	cg = calloc(1, sizeof(*cg));
+	n = cJSON_GetArraySize(hs);
+	if (!cg || !(cg->h = calloc((size_t)n + 1, sizeof(*cg->h))))
+		goto oom;
+	cg->mode = !strcmp(mode->valuestring, "v1") ? CGROUP_V1
+		   : !strcmp(mode->valuestring, "v2") ? CGROUP_V2 : CGROUP_HYBRID;
+	cg->systemd = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "systemd"));
+	cg->inner = json_str(j, "path");
+	if (!cg->inner)
+		goto bad;
+	cJSON_ArrayForEach(o, hs) {
+		struct cgroup_hier *h = &cg->h[cg->n];
+		const cJSON *made = cJSON_GetObjectItemCaseSensitive(o, "made"), *m;
+
+		h->controllers = json_str(o, "controllers");
+		h->mount = json_str(o, "mount");
+		h->path = json_str(o, "path");
+		cg->n++;
+		if (!h->controllers || !h->mount || !h->path)
+			goto bad;
+		cJSON_ArrayForEach(m, made) {
+			if (!cJSON_IsString(m))
+				goto bad;
+			/* only ever remove directories under this hierarchy */
+			if (strncmp(m->valuestring, h->mount, strlen(h->mount)) ||
+			    m->valuestring[strlen(h->mount)] != '/' || strstr(m->valuestring, "/.."))
+				goto bad;
+			if (made_push(h, m->valuestring) < 0)
+				goto oom;
+		}
+	}
+	*out = cg;
+	return 0;
+bad:
+	cgroup_free(cg);
+	return kerr_set(err, "state.json: .cgroup: malformed hierarchy");
+oom:
+	cgroup_free(cg);
+	return kerr_errno(err, ENOMEM, "state.json: .cgroup");
+}
+
+size_t cgroup_v1_paths(const struct cgroup *cg, const char ***names, const char ***paths)
+{
+	struct cgroup *m = (struct cgroup *)cg; /* the views are a cache */
+
+	if (!m->v1_names) {
+		m->v1_names = calloc(cg->n + 1, sizeof(char *));
+		m->v1_paths = calloc(cg->n + 1, sizeof(char *));
+		m->n_v1 = 0;
+		if (!m->v1_names || !m->v1_paths) {
+			free(m->v1_names);
+			free(m->v1_paths);
+			m->v1_names = m->v1_paths = NULL;
+			*names = *paths = NULL;
+			return 0;
+		}
+		for (size_t i = 0; i < cg->n; i++) {
+			if (!*cg->h[i].controllers)
+				continue;
+			m->v1_names[m->n_v1] = cg->h[i].controllers;
+			m->v1_paths[m->n_v1] = cg->h[i].path;
+			m->n_v1++;
+		}
+	}
+	*names = m->v1_names;
+	*paths = m->v1_paths;
+	return m->n_v1;
+}
+
+/* The directory whose cgroup.procs lists the container's processes. */
+static const char *procs_dir(const struct cgroup *cg)
+{
+	static const char *const pref[] = { "pids", "freezer", "devices", "memory", "cpu" };
+	const struct cgroup_hier *h;
+
+	if (cg->mode == CGROUP_V2 && (h = cgroup_unified(cg)))
+		return h->path;
+	for (size_t i = 0; i < sizeof(pref) / sizeof(pref[0]); i++)
+		if ((h = cgroup_v1_find(cg, pref[i])))
+			return h->path;
+	return cg->n ? cg->h[0].path : NULL;
+}
+
+static int pids_walk(const char *dir, pid_t **pids, size_t *n, size_t *cap, int depth,
+		     struct kerr *err)
+{
+	_cleanup_free_ char *procs = cgroup_read(dir, "cgroup.procs", err);
+	DIR *d;
+	struct dirent *de;
+
+	if (!procs)
+		return -1;
+	for (char *p = procs; *p;) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (*n == *cap) {
+			pid_t *np;
+
+			*cap = *cap ? *cap * 2 : 16;
+			np = realloc(*pids, *cap * sizeof(pid_t));
+			if (!np)
+				return kerr_errno(err, ENOMEM, "pids");
+			*pids = np;
+		}
+		(*pids)[(*n)++] = (pid_t)v;
+		p = end;
+		while (*p == '\n')
+			p++;
+	}
+	/* nested cgroups a container made for itself hold its processes too */
+	if (depth > 32 || !(d = opendir(dir)))
+		return 0;
+	while ((de = readdir(d))) {
+		_cleanup_free_ char *sub = NULL;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0 ||
+		    pids_walk(sub, pids, n, cap, depth + 1, err) < 0) {
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct kerr *err)
+{
+	const char *dir = procs_dir(cg);
+	pid_t *res = NULL;
+	size_t cnt = 0, cap = 0;
+
+	if (!dir)
+		return kerr_set(err, "no cgroup to list processes from");
+	if (pids_walk(dir, &res, &cnt, &cap, 0, err) < 0) {
+		free(res);
+		return -1;
+	}
+	*pids = res;
+	*n = cnt;
+	return 0;
+}
+
+int cgroup_kill_all(const struct cgroup *cg, int sig, struct kerr *err)
+{
+	const struct cgroup_hier *u = cgroup_unified(cg);
+	bool was_frozen = cgroup_is_frozen(cg);
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	int ret = 0;
+
+	/* cgroup.kill reaches every process, frozen or not, with no fork race */
+	if (sig == SIGKILL && cg->mode == CGROUP_V2 && u &&
+	    cgroup_file_exists(u->path, "cgroup.kill"))
+		return cgroup_write(u->path, "cgroup.kill", "1", err);
+	/* freezing stops forks escaping the walk; a frozen v1 task ignores even SIGKILL */
+	if (cgroup_freeze(cg, true, err) < 0)
+		return -1;
+	if (cgroup_pids(cg, &pids, &n, err) < 0)
+		ret = -1;
+	for (size_t i = 0; ret == 0 && i < n; i++)
+		if (kill(pids[i], sig) < 0 && errno != ESRCH)
+			ret = kerr_errno(err, errno, "kill %d", (int)pids[i]);
+	if (!was_frozen || sig == SIGKILL) {
+		struct kerr e2;
+
+		if (cgroup_freeze(cg, false, ret < 0 ? &e2 : err) < 0 && ret == 0)
+			ret = -1;
+	}
+	return ret;
+}

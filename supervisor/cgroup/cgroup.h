@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Cgroups v1, v2 and hybrid, as runc's cgroupfs driver lays them out.
+ * A struct cgroup is what kura made for one container; it round-trips
+ * through state.json (cgroup_to_json / cgroup_from_json) so later commands
+ * (delete, pause, update, ps, kill --all, events) find the same paths.
+ */
+#ifndef KURA_CGROUP_H
+#define KURA_CGROUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "kerr.h"
+#include "spec.h"
+
+struct cJSON;
+struct cgroup;
+
+enum cgroup_mode { CGROUP_V1, CGROUP_V2, CGROUP_HYBRID };
+enum cgroup_mode cgroup_detect(void);
+
+/*
+ * Make the container's cgroups (every hierarchy; nested dirs as needed;
+ * v2 controllers enabled in ancestors) and apply linux.resources.  On
+ * failure nothing it made is left.  `systemd` is --systemd-cgroup.
+ */
+int cgroup_create(const struct spec *s, const char *id, bool systemd,
+		  struct cgroup **out, struct kerr *err);
+/* Put pid in every hierarchy (those not already done by CLONE_INTO_CGROUP). */
+int cgroup_enter(const struct cgroup *cg, pid_t pid, struct kerr *err);
+/* O_PATH|O_DIRECTORY fd of the v2 cgroup for clone3 CLONE_INTO_CGROUP, or -1. */
+int cgroup_v2_fd(const struct cgroup *cg);
+/* Remove every cgroup kura made (retries while processes exit). */
+int cgroup_destroy(struct cgroup *cg, struct kerr *err);
+void cgroup_free(struct cgroup *cg);
+
+struct cJSON *cgroup_to_json(const struct cgroup *cg);
+int cgroup_from_json(const struct cJSON *j, struct cgroup **out, struct kerr *err);
+
+/* pids in the container's cgroup (v2 cgroup.procs, else v1 pids/freezer/...). */
+int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct kerr *err);
+int cgroup_freeze(const struct cgroup *cg, bool frozen, struct kerr *err);
+bool cgroup_is_frozen(const struct cgroup *cg);
+/* Signal every process (thaws a frozen cgroup first so nothing hangs). */
+int cgroup_kill_all(const struct cgroup *cg, int sig, struct kerr *err);
+int cgroup_update(const struct cgroup *cg, const struct spec_resources *r, struct kerr *err);
+
+/*
+ * For the init half's cgroup mounts: v1 controller name -> host path of the
+ * container's cgroup in that hierarchy ("memory" -> /sys/fs/cgroup/memory/x).
+ * Returns the number of entries; names/paths point into cg.
+ */
+size_t cgroup_v1_paths(const struct cgroup *cg, const char ***names, const char ***paths);
+
+/* `kura events --stats` body (runc's JSON "data" object). */
+struct cJSON *cgroup_stats(const struct cgroup *cg, struct kerr *err);
+
+#endif

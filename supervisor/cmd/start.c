@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `kura start ID`: let a created container's init exec its process. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "container.h"
+#include "hooks.h"
+#include "log.h"
+#include "util.h"
+#include "verb.h"
+
+int cmd_start(struct kura_global *g, int argc, char **argv)
+{
+	struct container c;
+	struct spec s;
+	struct kerr err;
+	const char *id;
+	int rc = 1;
+
+	if (verb_simple_args("start", argc, argv, &id) < 0)
+		return 1;
+	if (state_load(g->root, id, &c, &err) < 0 || state_lock(&c, &err) < 0) {
+		log_error("%s", err.msg);
+		return 1;
+	}
+	switch (state_status(&c)) {
+	case STATUS_CREATED:
+		break;
+	case STATUS_STOPPED:
+		log_error("cannot start a container that has stopped");
+		goto out;
+	case STATUS_RUNNING:
+	case STATUS_PAUSED:
+		log_error("cannot start an already running container");
+		goto out;
+	default:
+		log_error("cannot start a container in the %s state",
+			  state_status_name(state_status(&c)));
+		goto out;
+	}
+	if (container_load_spec(&c, &s, &err) < 0) {
+		log_error("%s", err.msg);
+		goto out;
+	}
+	if (container_start(&c, &err) < 0) {
+		log_error("%s", err.msg);
+		spec_free(&s);
+		goto out;
+	}
+	{
+		_cleanup_free_ char *state = container_state_text(&c, "running");
+
+		if (hooks_run(&s.hooks.poststart, "poststart", state, &err) < 0)
+			log_warn("%s", err.msg);
+	}
+	spec_free(&s);
+	rc = 0;
+out:
+	state_free(&c);
+	return rc;
+}

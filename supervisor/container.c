@@ -1,0 +1,869 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "container.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "console.h"
+#include "hooks.h"
+#include "log.h"
+#include "spawn.h"
+#include "sync.h"
+#include "util.h"
+
+/* ---- small helpers ---- */
+
+int fd_move_above(int fd, int min)
+{
+	int nfd;
+
+	if (fd < 0 || fd >= min)
+		return fd;
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, min);
+	if (nfd < 0)
+		return -1;
+	close(fd);
+	return nfd;
+}
+
+char *container_now_rfc3339(void)
+{
+	struct timespec now;
+	struct tm tm;
+	char buf[64];
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	n = (int)strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, sizeof(buf) - (size_t)n, ".%09ldZ", now.tv_nsec);
+	return strdup(buf);
+}
+
+int container_write_pid_file(const char *path, pid_t pid, struct kerr *err)
+{
+	char buf[32];
+	char abspath[PATH_MAX];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	/* go-runc parses the file whole: digits only, no newline */
+	if (path[0] != '/') {
+		char cwd[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			return kerr_errno(err, errno, "getcwd");
+		snprintf(abspath, sizeof(abspath), "%s/%s", cwd, path);
+		path = abspath;
+	}
+	if (util_write_atomic(path, buf, (size_t)n, 0644, err) < 0)
+		return kerr_wrap(err, "pid file");
+	return 0;
+}
+
+/* Sorted by name, without the SIG prefix. */
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+	{ "ABRT", SIGABRT }, { "ALRM", SIGALRM },   { "BUS", SIGBUS },   { "CHLD", SIGCHLD },
+	{ "CLD", SIGCHLD },  { "CONT", SIGCONT },   { "FPE", SIGFPE },   { "HUP", SIGHUP },
+	{ "ILL", SIGILL },   { "INT", SIGINT },     { "IO", SIGIO },     { "IOT", SIGIOT },
+	{ "KILL", SIGKILL }, { "PIPE", SIGPIPE },   { "POLL", SIGPOLL }, { "PROF", SIGPROF },
+	{ "PWR", SIGPWR },   { "QUIT", SIGQUIT },   { "SEGV", SIGSEGV }, { "STKFLT", SIGSTKFLT },
+	{ "STOP", SIGSTOP }, { "SYS", SIGSYS },     { "TERM", SIGTERM }, { "TRAP", SIGTRAP },
+	{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },   { "TTOU", SIGTTOU }, { "URG", SIGURG },
+	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },   { "VTALRM", SIGVTALRM },
+	{ "WINCH", SIGWINCH }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
+};
+
+static int signal_cmp(const void *key, const void *elem)
+{
+	return strcasecmp(key, *(const char *const *)elem);
+}
+
+int signal_parse(const char *s)
+{
+	long long n;
+	const char *name = s;
+
+	if (!s || !*s)
+		return -1;
+	if (util_parse_long(s, &n) == 0)
+		return (n > 0 && n < NSIG) ? (int)n : -1;
+	if (strncasecmp(name, "SIG", 3) == 0)
+		name += 3;
+	if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
+		bool min = strncasecmp(name, "RTMIN", 5) == 0;
+		int base = min ? SIGRTMIN : SIGRTMAX;
+		long long off = 0;
+
+		if (name[5] == '\0')
+			return base;
+		if (util_parse_long(name + 5, &off) < 0)
+			return -1;
+		n = base + off; /* RTMIN+3, RTMAX-2 */
+		return (n >= SIGRTMIN && n <= SIGRTMAX) ? (int)n : -1;
+	}
+	const void *hit = bsearch(name, signals, sizeof(signals) / sizeof(signals[0]),
+				  sizeof(signals[0]), signal_cmp);
+	return hit ? ((const typeof(signals[0]) *)hit)->sig : -1;
+}
+
+char *container_state_text(const struct container *c, const char *status)
+{
+	cJSON *j = state_oci_json(c, STATUS_RUNNING);
+	char *text;
+
+	if (!j)
+		return NULL;
+	cJSON_ReplaceItemInObjectCaseSensitive(j, "status", cJSON_CreateString(status));
+	if (strcmp(status, "stopped") != 0 && c->pid > 0)
+		cJSON_ReplaceItemInObjectCaseSensitive(j, "pid", cJSON_CreateNumber(c->pid));
+	text = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	return text;
+}
+
+/* Remove the files kura keeps in the state dir, then the dir. */
+static int state_dir_remove(const char *dir, struct kerr *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		return kerr_errno(err, errno, "open %s", dir);
+	}
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT) {
+			int saved = errno;
+
+			closedir(d);
+			return kerr_errno(err, saved, "remove %s/%s", dir, e->d_name);
+		}
+	}
+	closedir(d);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		return kerr_errno(err, errno, "remove %s", dir);
+	return 0;
+}
+
+int container_load_spec(const struct container *c, struct spec *s, struct kerr *err)
+{
+	char path[PATH_MAX];
+	struct spec_errors errs = { 0 };
+
+	snprintf(path, sizeof(path), "%s/config.json", c->dir);
+	if (spec_load_file(path, "config.json", s, &errs) < 0) {
+		kerr_set(err, "%s", errs.n ? errs.msg[0] : "config.json: invalid");
+		spec_errors_free(&errs);
+		return -1;
+	}
+	spec_errors_free(&errs);
+	return 0;
+}
+
+/* ---- create ---- */
+
+struct create_ctx {
+	struct container *c;
+	struct spec *s;
+	pid_t init_pid;
+	int sync_fd;
+};
+
+static int enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)
+{
+	struct container *c = arg;
+
+	if (!c->cg)
+		return 0;
+	return cgroup_enter(c->cg, shim_pid, err);
+}
+
+/* The init-data JSON: what the init half needs beside config.json. */
+static int make_data_fd(const char *json_head, const char *config_text, size_t config_len,
+			struct kerr *err)
+{
+	_cleanup_close_ int fd = memfd_create("kura-init-data", MFD_CLOEXEC);
+	size_t hl = strlen(json_head);
+
+	if (fd < 0)
+		return kerr_errno(err, errno, "memfd_create");
+	/* line 1: {head...}; then config.json as is, parsed only by the init half */
+	if (util_write_all(fd, json_head, hl) < 0 || util_write_all(fd, "}\n", 2) < 0 ||
+	    util_write_all(fd, config_text, config_len) < 0)
+		return kerr_errno(err, errno, "write init data");
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return kerr_errno(err, errno, "lseek init data");
+	return take_fd(&fd);
+}
+
+/* Send the seccomp notify fd and the container process state to listenerPath. */
+static int seccomp_forward(const struct container *c, const struct spec *s, int notify_fd,
+			   struct kerr *err)
+{
+	_cleanup_close_ int sock = -1;
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	cJSON *j, *fds;
+	char *text, *state;
+	struct msghdr mh = { 0 };
+	struct iovec iov;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	if (strlen(s->linux_.seccomp.listener_path) >= sizeof(addr.sun_path))
+		return kerr_set(err, "linux.seccomp.listenerPath: too long");
+	strcpy(addr.sun_path, s->linux_.seccomp.listener_path);
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0)
+		return kerr_errno(err, errno, "socket");
+	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return kerr_errno(err, errno, "connect %s", addr.sun_path);
+	j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "ociVersion", SPEC_OCI_VERSION);
+	fds = cJSON_AddArrayToObject(j, "fds");
+	cJSON_AddItemToArray(fds, cJSON_CreateString("seccompFd"));
+	cJSON_AddNumberToObject(j, "pid", c->pid);
+	cJSON_AddStringToObject(j, "metadata", s->linux_.seccomp.listener_metadata
+						       ? s->linux_.seccomp.listener_metadata
+						       : "");
+	state = container_state_text(c, "creating");
+	cJSON_AddItemToObject(j, "state", state ? cJSON_Parse(state) : cJSON_CreateObject());
+	free(state);
+	text = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	if (!text)
+		return kerr_errno(err, ENOMEM, "seccomp state");
+	iov.iov_base = text;
+	iov.iov_len = strlen(text);
+	memset(&u, 0, sizeof(u));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
+	n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	free(text);
+	if (n < 0)
+		return kerr_errno(err, errno, "send seccomp fd to %s", addr.sun_path);
+	return 0;
+}
+
+/* Exit status of a child as text, for "init exited ..." messages. */
+static void describe_status(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exit status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, len, "status %d", status);
+}
+
+/*
+ * Talk to the init half until it is READY (create) or has exec'd (exec: the
+ * socket closes on execve).  Serves hooks and the seccomp listener.
+ */
+static int serve_init(struct container *c, const struct spec *s, pid_t pid, int sync_fd,
+		      bool exec_mode, struct kerr *err)
+{
+	for (;;) {
+		struct sync_msg m;
+		int fd = -1;
+		int r = sync_recv_fd(sync_fd, &m, &fd);
+
+		if (r < 0)
+			return kerr_errno(err, errno, "read from init");
+		if (r == 0) {
+			int status;
+
+			if (exec_mode)
+				return 0; /* the socket closed on a successful execve */
+			if (waitpid(pid, &status, WNOHANG) == pid) {
+				char why[64];
+
+				describe_status(status, why, sizeof(why));
+				return kerr_set(err, "container init exited (%s)", why);
+			}
+			return kerr_set(err, "container init closed the sync socket");
+		}
+		switch (m.type) {
+		case SYNC_HOOKS: {
+			_cleanup_free_ char *state = container_state_text(c, "creating");
+
+			if (hooks_run(&s->hooks.prestart, "prestart", state, err) < 0 ||
+			    hooks_run(&s->hooks.create_runtime, "createRuntime", state, err) < 0) {
+				sync_send(sync_fd, SYNC_HOOKS_DONE, -1, err->msg);
+				return -1;
+			}
+			/* the init half runs createContainer hooks with this state */
+			if (sync_send(sync_fd, SYNC_HOOKS_DONE, 0,
+				      state && strlen(state) < SYNC_TEXT_MAX ? state : "") < 0)
+				return kerr_errno(err, errno, "write to init");
+			break;
+		}
+		case SYNC_SECCOMP_FD: {
+			int rc;
+
+			if (fd < 0)
+				return kerr_set(err, "init sent no seccomp fd");
+			rc = seccomp_forward(c, s, fd, err);
+			close(fd);
+			if (rc < 0) {
+				sync_send(sync_fd, SYNC_SECCOMP_DONE, -1, err->msg);
+				return -1;
+			}
+			if (sync_send(sync_fd, SYNC_SECCOMP_DONE, 0, NULL) < 0)
+				return kerr_errno(err, errno, "write to init");
+			break;
+		}
+		case SYNC_READY:
+			if (!exec_mode)
+				return 0;
+			break;
+		case SYNC_ERROR:
+			if (fd >= 0)
+				close(fd);
+			return kerr_set(err, "%s", m.text);
+		default:
+			if (fd >= 0)
+				close(fd);
+			return kerr_set(err, "unexpected message %u from init", m.type);
+		}
+	}
+}
+
+static int check_terminal(const struct spec *s, const struct create_opts *o, struct kerr *err)
+{
+	bool terminal = s->has_process && s->process.terminal;
+
+	if (terminal && o->detach && !o->console_socket)
+		return kerr_set(err, "cannot allocate tty if kura will detach without setting console socket");
+	if (!terminal && o->console_socket)
+		return kerr_set(err, "cannot use console socket if kura will not detach or allocate tty");
+	return 0;
+}
+
+/* JSON string value: escaped with cJSON so paths with quotes stay valid. */
+static char *json_str(const char *s)
+{
+	cJSON *v = cJSON_CreateString(s ? s : "");
+	char *t = cJSON_PrintUnformatted(v);
+
+	cJSON_Delete(v);
+	return t;
+}
+
+int container_create(struct kura_global *g, const struct create_opts *o, struct container *c,
+		     struct spec *s, struct kerr *err)
+{
+	char path[PATH_MAX], bundle[PATH_MAX], rootfs[PATH_MAX];
+	struct spec_errors errs = { 0 };
+	_cleanup_free_ char *config_text = NULL;
+	_cleanup_free_ char *head = NULL;
+	size_t config_len = 0;
+	_cleanup_close_ int dir_fd = -1;
+	_cleanup_close_ int data_fd = -1;
+	_cleanup_close_ int console_fd = -1;
+	struct spawn_result res = { .init_pid = -1, .sync_fd = -1 };
+	bool made_dir = false;
+	int minfd = 3 + o->preserve_fds;
+	int keep[8];
+	int n_keep = 0;
+	const char *listen_fds = getenv("LISTEN_FDS");
+	long long n_listen = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->lock_fd = -1;
+	memset(s, 0, sizeof(*s));
+	if (state_validate_id(o->id, err) < 0)
+		return -1;
+	if (listen_fds && util_parse_long(listen_fds, &n_listen) == 0 && n_listen > 0)
+		minfd += (int)n_listen;
+
+	/* 1. the config */
+	if (!realpath(o->bundle ? o->bundle : ".", bundle))
+		return kerr_errno(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	config_text = util_read_file(path, &config_len, err);
+	if (!config_text)
+		return -1;
+	if (spec_parse(config_text, config_len, "config.json", s, &errs) < 0) {
+		if (errs.n > 1)
+			kerr_set(err, "%s (and %zu more problems: see kura check)", errs.msg[0],
+				 errs.n - 1);
+		else
+			kerr_set(err, "%s", errs.n ? errs.msg[0] : "config.json: invalid");
+		spec_errors_free(&errs);
+		return -1;
+	}
+	spec_errors_free(&errs);
+	if (!s->has_process) {
+		kerr_set(err, "config.json: .process: required to create a container");
+		goto fail;
+	}
+	if (check_terminal(s, o, err) < 0)
+		goto fail;
+	if (s->root.path[0] == '/')
+		snprintf(path, sizeof(path), "%s", s->root.path);
+	else
+		snprintf(path, sizeof(path), "%s/%s", bundle, s->root.path);
+	if (!realpath(path, rootfs)) {
+		kerr_errno(err, errno, "config.json: .root.path: %s", path);
+		goto fail;
+	}
+
+	/* 2. the state dir, locked for the whole create */
+	if (util_mkdir_p(g->root, 0700, err) < 0)
+		goto fail;
+	c->root = strdup(g->root);
+	c->id = strdup(o->id);
+	c->bundle = strdup(bundle);
+	c->rootfs = strdup(rootfs);
+	if (asprintf(&c->dir, "%s/%s", g->root, o->id) < 0 || !c->root || !c->id || !c->bundle ||
+	    !c->rootfs) {
+		kerr_errno(err, ENOMEM, "create");
+		goto fail;
+	}
+	if (mkdir(c->dir, 0700) < 0) {
+		if (errno == EEXIST)
+			kerr_set(err, "container with id exists: %s", o->id);
+		else
+			kerr_errno(err, errno, "mkdir %s", c->dir);
+		goto fail;
+	}
+	made_dir = true;
+	if (state_lock(c, err) < 0)
+		goto fail;
+	c->lock_fd = fd_move_above(c->lock_fd, minfd);
+	c->config_path = strdup("config.json");
+	c->owner = strdup("");
+	c->created = container_now_rfc3339();
+	c->systemd_cgroup = g->systemd_cgroup;
+	if (s->annotations.n) {
+		c->annotations = cJSON_CreateObject();
+		for (size_t i = 0; i < s->annotations.n; i++)
+			cJSON_AddStringToObject(c->annotations, s->annotations.v[i].key,
+						s->annotations.v[i].value);
+	}
+	snprintf(path, sizeof(path), "%s/config.json", c->dir);
+	if (util_write_atomic(path, config_text, config_len, 0600, err) < 0)
+		goto fail;
+	snprintf(path, sizeof(path), "%s/exec.fifo", c->dir);
+	if (mkfifo(path, 0622) < 0) {
+		kerr_errno(err, errno, "mkfifo %s", path);
+		goto fail;
+	}
+	dir_fd = open(c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0 || (dir_fd = fd_move_above(dir_fd, minfd)) < 0) {
+		kerr_errno(err, errno, "open %s", c->dir);
+		goto fail;
+	}
+
+	/* 3. cgroups */
+	if (s->has_linux && cgroup_create(s, o->id, g->systemd_cgroup, &c->cg, err) < 0) {
+		kerr_wrap(err, "cgroup");
+		goto fail;
+	}
+
+	/* 4. console socket */
+	if (o->console_socket) {
+		console_fd = console_connect(o->console_socket, err);
+		if (console_fd < 0)
+			goto fail;
+	} else if (o->console_fd >= 0) {
+		console_fd = fcntl(o->console_fd, F_DUPFD_CLOEXEC, minfd);
+		if (console_fd < 0) {
+			kerr_errno(err, errno, "dup console socket");
+			goto fail;
+		}
+	}
+	if ((console_fd = fd_move_above(console_fd, minfd)) < -1)
+		goto fail;
+
+	/* 5. init data */
+	{
+		_cleanup_free_ char *jid = json_str(o->id);
+		_cleanup_free_ char *jb = json_str(bundle);
+		_cleanup_free_ char *jr = json_str(rootfs);
+		cJSON *cgv1 = cJSON_CreateArray();
+		_cleanup_free_ char *jcg = NULL;
+		const char **names = NULL, **paths = NULL;
+		size_t ncg = c->cg ? cgroup_v1_paths(c->cg, &names, &paths) : 0;
+
+		for (size_t i = 0; i < ncg; i++) {
+			cJSON *e = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(e, "controller", names[i]);
+			cJSON_AddStringToObject(e, "path", paths[i]);
+			cJSON_AddItemToArray(cgv1, e);
+		}
+		jcg = cJSON_PrintUnformatted(cgv1);
+		cJSON_Delete(cgv1);
+		if (asprintf(&head,
+			     "{\"mode\":\"create\",\"id\":%s,\"bundle\":%s,\"rootfs\":%s,"
+			     "\"noPivot\":%s,\"noNewKeyring\":%s,\"stateDirFd\":%d,"
+			     "\"consoleSocketFd\":%d,\"preserveFds\":%d,\"listenFds\":%lld,"
+			     "\"cgroupV2\":%s,\"cgroupsV1\":%s",
+			     jid, jb, jr, o->no_pivot ? "true" : "false",
+			     o->no_new_keyring ? "true" : "false", dir_fd, console_fd,
+			     o->preserve_fds, n_listen,
+			     cgroup_detect() == CGROUP_V2 ? "true" : "false",
+			     jcg ? jcg : "[]") < 0) {
+			head = NULL;
+			kerr_errno(err, ENOMEM, "init data");
+			goto fail;
+		}
+	}
+	data_fd = make_data_fd(head, config_text, config_len, err);
+	if (data_fd < 0 || (data_fd = fd_move_above(data_fd, minfd)) < 0)
+		goto fail;
+
+	/* 6. the shim, then the init half */
+	keep[n_keep++] = data_fd;
+	keep[n_keep++] = dir_fd;
+	if (console_fd >= 0)
+		keep[n_keep++] = console_fd;
+	{
+		struct spawn_req req = {
+			.mode = SPAWN_CREATE,
+			.spec = s,
+			.join_pid = 0,
+			.has_oom_score_adj = s->process.has_oom_score_adj,
+			.oom_score_adj = s->process.oom_score_adj,
+			.keep_fds = keep,
+			.n_keep_fds = n_keep,
+			.data_fd = data_fd,
+			.before_blob = enter_cgroup,
+			.before_blob_arg = c,
+			.cgroup_fd = c->cg ? cgroup_v2_fd(c->cg) : -1,
+		};
+
+		if (spawn_start(&req, &res, err) < 0)
+			goto fail;
+	}
+	close(data_fd);
+	data_fd = -1;
+	c->pid = res.init_pid;
+	if (state_proc_stat(c->pid, &c->start_time, NULL) < 0) {
+		kerr_set(err, "container init %d exited early", (int)c->pid);
+		goto fail;
+	}
+	if (serve_init(c, s, c->pid, res.sync_fd, false, err) < 0)
+		goto fail;
+	close(res.sync_fd);
+	res.sync_fd = -1;
+
+	/* 7. the record engines read */
+	if (state_save(c, err) < 0)
+		goto fail;
+	if (o->pid_file && container_write_pid_file(o->pid_file, c->pid, err) < 0)
+		goto fail;
+	return 0;
+
+fail:
+	if (res.sync_fd >= 0)
+		close(res.sync_fd);
+	if (res.init_pid > 0) {
+		kill(res.init_pid, SIGKILL);
+		waitpid(res.init_pid, NULL, 0);
+	}
+	if (c->cg) {
+		struct kerr e2;
+
+		if (cgroup_destroy(c->cg, &e2) < 0)
+			log_warn("%s", e2.msg);
+	}
+	if (made_dir) {
+		struct kerr e2;
+
+		if (state_dir_remove(c->dir, &e2) < 0)
+			log_warn("%s", e2.msg);
+	}
+	state_free(c);
+	spec_free(s);
+	return -1;
+}
+
+/* ---- start ---- */
+
+int container_start(struct container *c, struct kerr *err)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	char byte;
+
+	snprintf(path, sizeof(path), "%s/exec.fifo", c->dir);
+	/* non-blocking: the init may have died; poll instead of hanging */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return kerr_errno(err, errno, "open exec fifo");
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r = poll(&p, 1, 100);
+		ssize_t n;
+
+		if (r < 0 && errno != EINTR)
+			return kerr_errno(err, errno, "poll exec fifo");
+		if (r > 0) {
+			n = read(fd, &byte, 1);
+			if (n == 1)
+				break;
+			if (n < 0 && errno != EAGAIN)
+				return kerr_errno(err, errno, "read exec fifo");
+		}
+		if (!state_init_alive(c))
+			return kerr_set(err, "container init exited before start");
+	}
+	unlink(path);
+	return 0;
+}
+
+/* ---- kill, destroy ---- */
+
+int container_kill_wait(struct container *c, struct kerr *err)
+{
+	int pidfd;
+
+	if (c->cg)
+		(void)cgroup_kill_all(c->cg, SIGKILL, err);
+	if (!state_init_alive(c))
+		return 0;
+	pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+	if (kill(c->pid, SIGKILL) < 0 && errno != ESRCH) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return kerr_errno(err, errno, "kill %d", (int)c->pid);
+	}
+	if (pidfd >= 0) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+		(void)poll(&p, 1, 10000);
+		close(pidfd);
+	}
+	/* the init may be our child (run): reap it so it is not a zombie */
+	(void)waitpid(c->pid, NULL, WNOHANG);
+	for (int i = 0; i < 100 && state_init_alive(c); i++)
+		usleep(10000);
+	if (state_init_alive(c))
+		return kerr_set(err, "container init %d did not die", (int)c->pid);
+	return 0;
+}
+
+int container_destroy(struct container *c, struct kerr *err)
+{
+	struct spec s;
+	struct kerr e2;
+
+	if (c->bundle && container_load_spec(c, &s, &e2) == 0) {
+		_cleanup_free_ char *state = container_state_text(c, "stopped");
+
+		if (hooks_run(&s.hooks.poststop, "poststop", state, &e2) < 0)
+			log_warn("%s", e2.msg);
+		spec_free(&s);
+	}
+	if (c->cg) {
+		if (c->pid > 0)
+			(void)cgroup_kill_all(c->cg, SIGKILL, &e2);
+		if (cgroup_destroy(c->cg, err) < 0)
+			return kerr_wrap(err, "cgroup");
+	}
+	return state_dir_remove(c->dir, err);
+}
+
+/* ---- foreground wait ---- */
+
+int container_wait_forward(pid_t pid, int proxy_master, struct kerr *err)
+{
+	sigset_t all;
+	_cleanup_close_ int sfd = -1;
+	pid_t proxy = -1;
+	int status = 0;
+
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGFPE);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	sfd = signalfd(-1, &all, SFD_CLOEXEC);
+	if (sfd < 0)
+		return kerr_errno(err, errno, "signalfd");
+	if (proxy_master >= 0) {
+		proxy = fork();
+		if (proxy < 0)
+			return kerr_errno(err, errno, "fork");
+		if (proxy == 0) {
+			struct kerr e2;
+			sigset_t none;
+
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			_exit(console_proxy(proxy_master, &e2) < 0 ? 1 : 0);
+		}
+		close(proxy_master);
+	}
+	for (;;) {
+		struct signalfd_siginfo si;
+		ssize_t n;
+		pid_t w;
+
+		/* reap first: the child may be gone before SIGCHLD is read */
+		while ((w = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (w == pid)
+				goto done;
+		}
+		n = read(sfd, &si, sizeof(si));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != sizeof(si))
+			return kerr_errno(err, errno, "read signalfd");
+		if (si.ssi_signo == SIGCHLD || si.ssi_signo == SIGWINCH)
+			continue;
+		kill(pid, (int)si.ssi_signo);
+	}
+done:
+	if (proxy > 0)
+		waitpid(proxy, NULL, 0);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+/* ---- exec ---- */
+
+pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr *err)
+{
+	char path[PATH_MAX];
+	struct spec s;
+	_cleanup_free_ char *config_text = NULL;
+	_cleanup_free_ char *head = NULL;
+	_cleanup_close_ int data_fd = -1;
+	_cleanup_close_ int mnt_fd = -1;
+	_cleanup_close_ int console_fd = -1;
+	size_t config_len = 0;
+	struct spawn_result res = { .init_pid = -1, .sync_fd = -1 };
+	int minfd = 3 + o->preserve_fds;
+	int keep[4];
+	int n_keep = 0;
+	const char *listen_fds = getenv("LISTEN_FDS");
+	long long n_listen = 0;
+
+	if (listen_fds && util_parse_long(listen_fds, &n_listen) == 0 && n_listen > 0)
+		minfd += (int)n_listen;
+	snprintf(path, sizeof(path), "%s/config.json", c->dir);
+	config_text = util_read_file(path, &config_len, err);
+	if (!config_text)
+		return -1;
+	if (container_load_spec(c, &s, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)c->pid);
+	mnt_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (mnt_fd < 0 || (mnt_fd = fd_move_above(mnt_fd, minfd)) < 0) {
+		kerr_errno(err, errno, "open %s", path);
+		goto fail;
+	}
+	if (o->console_socket) {
+		console_fd = console_connect(o->console_socket, err);
+		if (console_fd < 0)
+			goto fail;
+	} else if (o->console_fd >= 0) {
+		console_fd = fcntl(o->console_fd, F_DUPFD_CLOEXEC, minfd);
+		if (console_fd < 0) {
+			kerr_errno(err, errno, "dup console socket");
+			goto fail;
+		}
+	}
+	if ((console_fd = fd_move_above(console_fd, minfd)) < -1)
+		goto fail;
+	{
+		_cleanup_free_ char *jid = json_str(c->id);
+
+		if (asprintf(&head,
+			     "{\"mode\":\"exec\",\"id\":%s,\"mntnsFd\":%d,\"consoleSocketFd\":%d,"
+			     "\"preserveFds\":%d,\"listenFds\":%lld,\"process\":%s",
+			     jid, mnt_fd, console_fd, o->preserve_fds, n_listen, o->process_json) < 0) {
+			head = NULL;
+			kerr_errno(err, ENOMEM, "init data");
+			goto fail;
+		}
+	}
+	data_fd = make_data_fd(head, config_text, config_len, err);
+	if (data_fd < 0 || (data_fd = fd_move_above(data_fd, minfd)) < 0)
+		goto fail;
+	keep[n_keep++] = data_fd;
+	keep[n_keep++] = mnt_fd;
+	if (console_fd >= 0)
+		keep[n_keep++] = console_fd;
+	{
+		struct spawn_req req = {
+			.mode = SPAWN_EXEC,
+			.spec = &s,
+			.join_pid = c->pid,
+			.keep_fds = keep,
+			.n_keep_fds = n_keep,
+			.data_fd = data_fd,
+			.before_blob = enter_cgroup,
+			.before_blob_arg = c,
+			.cgroup_fd = c->cg ? cgroup_v2_fd(c->cg) : -1,
+		};
+
+		if (spawn_start(&req, &res, err) < 0)
+			goto fail;
+	}
+	if (serve_init(c, &s, res.init_pid, res.sync_fd, true, err) < 0)
+		goto fail;
+	close(res.sync_fd);
+	if (o->pid_file && container_write_pid_file(o->pid_file, res.init_pid, err) < 0) {
+		res.sync_fd = -1;
+		goto fail;
+	}
+	spec_free(&s);
+	return res.init_pid;
+fail:
+	if (res.sync_fd >= 0)
+		close(res.sync_fd);
+	if (res.init_pid > 0) {
+		int status;
+
+		/* an error after the exec'd process started: it is ours to end */
+		if (waitpid(res.init_pid, &status, WNOHANG) == 0) {
+			kill(res.init_pid, SIGKILL);
+			waitpid(res.init_pid, NULL, 0);
+		}
+	}
+	spec_free(&s);
+	return -1;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The lifecycle operations behind the verbs: create, start, wait, kill,
+ * destroy.  create/run/exec/delete in supervisor/cmd/ are thin over these.
+ */
+#ifndef KURA_CONTAINER_H
+#define KURA_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cmd.h"
+#include "kerr.h"
+#include "spec.h"
+#include "state.h"
+
+struct create_opts {
+	const char *id;
+	const char *bundle;         /* default "." */
+	const char *console_socket; /* --console-socket */
+	const char *pid_file;
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+	bool detach;                /* create, run -d */
+	/* run in the foreground with a terminal and no console socket: */
+	int console_fd;             /* kura's own console socket end, or -1 */
+};
+
+/*
+ * `create`: everything up to the init half waiting on the exec FIFO.  On
+ * failure nothing is left behind (state dir, cgroups, processes).  On
+ * success *c holds the loaded, locked container and *s the parsed config.
+ */
+int container_create(struct kura_global *g, const struct create_opts *o, struct container *c,
+		     struct spec *s, struct kerr *err);
+
+/* `start`: open the exec FIFO so the init execs the process; poststart hooks. */
+int container_start(struct container *c, struct kerr *err);
+
+struct exec_opts {
+	const char *process_json; /* the effective .process, as JSON text */
+	bool terminal;
+	const char *console_socket;
+	int console_fd;           /* foreground tty: kura's own socket end, or -1 */
+	bool detach;
+	const char *pid_file;
+	int preserve_fds;
+};
+
+/*
+ * `exec`: a new process in a running container's namespaces and cgroup.
+ * Returns the process's host pid (the caller waits for it unless detached),
+ * or -1 with *err.
+ */
+pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr *err);
+
+/* Kill (SIGKILL, every process) and wait until the init is gone. */
+int container_kill_wait(struct container *c, struct kerr *err);
+
+/*
+ * Remove a stopped container: poststop hooks (warnings only), cgroups, the
+ * state dir.  Safe on a half-made container.
+ */
+int container_destroy(struct container *c, struct kerr *err);
+
+/* The spec stored at create, parsed (for hooks and exec). */
+int container_load_spec(const struct container *c, struct spec *s, struct kerr *err);
+
+/* Signal names/numbers as runc takes them: KILL, SIGKILL, kill, 9. -1 if bad. */
+int signal_parse(const char *s);
+
+/* OCI state JSON text with a given status (for hooks); malloc'd. */
+char *container_state_text(const struct container *c, const char *status);
+
+/* Write --pid-file: digits only, no newline, atomically. */
+int container_write_pid_file(const char *path, pid_t pid, struct kerr *err);
+
+/* RFC 3339 UTC timestamp with nanoseconds, as Go's time.RFC3339Nano. */
+char *container_now_rfc3339(void);
+
+/* Wait for pid (our child) forwarding signals; exit status as a shell gives it. */
+int container_wait_forward(pid_t pid, int proxy_master, struct kerr *err);
+
+/* Move fd to a number >= min (CLOEXEC), closing the old one. */
+int fd_move_above(int fd, int min);
+
+#endif

@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The init half: `kura init <syncfd> <datafd>`, exec'd by kura-shim inside
+ * the container's new namespaces (or, for exec, the joined ones).  It builds
+ * what the container sees and becomes the container process.  Every failure
+ * goes to kura as one SYNC_ERROR message; kura shows it and cleans up.
+ *
+ * The data fd holds one JSON line written by kura (mode, fds, paths), then
+ * config.json exactly as the bundle had it.
+ */
+#include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "console.h"
+#include "hooks.h"
+#include "process.h"
+#include "rootfs.h"
+#include "spec.h"
+#include "sync.h"
+#include "util.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+struct init_data {
+	cJSON *head;
+	const char *mode;
+	const char *id;
+	const char *rootfs;
+	bool no_pivot, no_new_keyring, cgroup_v2;
+	int state_dir_fd, console_fd, mntns_fd;
+	int preserve_fds, listen_fds;
+	struct rootfs_cgroup_v1 *cgv1;
+	size_t n_cgv1;
+};
+
+static int sync_fd = -1;
+
+static void __attribute__((noreturn)) init_fail(const struct kerr *err)
+{
+	/* kura prints it; if kura is gone there is no one else to tell */
+	if (sync_send(sync_fd, SYNC_ERROR, 0, err->msg) < 0)
+		fprintf(stderr, "kura init: %s\n", err->msg);
+	_exit(1);
+}
+
+static int json_int(const cJSON *o, const char *key, int def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) ? (int)v->valuedouble : def;
+}
+
+static const char *json_string(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool json_bool(const cJSON *o, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+/* Read the data fd: the head line into d, config.json text into *config. */
+static int data_read(int fd, struct init_data *d, char **text, char **config, size_t *config_len,
+		     struct kerr *err)
+{
+	size_t len;
+	char *nl;
+	const cJSON *cg, *e;
+
+	*text = util_read_fd(fd, &len, err);
+	if (!*text)
+		return kerr_wrap(err, "init data");
+	nl = strchr(*text, '\n');
+	if (!nl)
+		return kerr_set(err, "init data: no config");
+	*nl = '\0';
+	*config = nl + 1;
+	*config_len = len - (size_t)(nl + 1 - *text);
+	d->head = cJSON_Parse(*text);
+	if (!d->head)
+		return kerr_set(err, "init data: invalid JSON");
+	d->mode = json_string(d->head, "mode");
+	d->id = json_string(d->head, "id");
+	d->rootfs = json_string(d->head, "rootfs");
+	d->no_pivot = json_bool(d->head, "noPivot");
+	d->no_new_keyring = json_bool(d->head, "noNewKeyring");
+	d->cgroup_v2 = json_bool(d->head, "cgroupV2");
+	d->state_dir_fd = json_int(d->head, "stateDirFd", -1);
+	d->console_fd = json_int(d->head, "consoleSocketFd", -1);
+	d->mntns_fd = json_int(d->head, "mntnsFd", -1);
+	d->preserve_fds = json_int(d->head, "preserveFds", 0);
+	d->listen_fds = json_int(d->head, "listenFds", 0);
+	if (!d->mode || !d->id)
+		return kerr_set(err, "init data: no mode or id");
+	cg = cJSON_GetObjectItemCaseSensitive(d->head, "cgroupsV1");
+	if (cJSON_IsArray(cg) && cJSON_GetArraySize(cg) > 0) {
+		d->cgv1 = calloc((size_t)cJSON_GetArraySize(cg), sizeof(*d->cgv1));
+		if (!d->cgv1)
+			return kerr_errno(err, ENOMEM, "init data");
+		cJSON_ArrayForEach(e, cg) {
+			d->cgv1[d->n_cgv1].controller = json_string(e, "controller");
+			d->cgv1[d->n_cgv1].host_path = json_string(e, "path");
+			if (d->cgv1[d->n_cgv1].controller && d->cgv1[d->n_cgv1].host_path)
+				d->n_cgv1++;
+		}
+	}
+	return 0;
+}
+
+/* LISTEN_FDS from the caller pass through: the fds are 3.., pid 1 in here. */
+static int env_add_listen_fds(struct spec_process *p, int n, struct kerr *err)
+{
+	char **v = realloc(p->env.v, (p->env.n + 3) * sizeof(char *));
+
+	if (!v)
+		return kerr_errno(err, ENOMEM, "env");
+	p->env.v = v;
+	if (asprintf(&v[p->env.n], "LISTEN_FDS=%d", n) < 0)
+		return kerr_errno(err, ENOMEM, "env");
+	p->env.n++;
+	v[p->env.n] = strdup("LISTEN_PID=1");
+	if (!v[p->env.n])
+		return kerr_errno(err, ENOMEM, "env");
+	p->env.n++;
+	v[p->env.n] = NULL;
+	return 0;
+}
+
+static bool has_new_ns(const struct spec *s, enum spec_ns_type t)
+{
+	const struct spec_namespace *ns = spec_find_ns(s, t);
+
+	return ns && !ns->path;
+}
+
+static bool any_hooks(const struct spec *s)
+{
+	return s->hooks.prestart.n || s->hooks.create_runtime.n || s->hooks.create_container.n ||
+	       s->hooks.start_container.n;
+}
+
+/* Ask kura to run prestart + createRuntime; returns the state JSON for ours. */
+static char *hooks_exchange(struct kerr *err)
+{
+	struct sync_msg m;
+
+	if (sync_send(sync_fd, SYNC_HOOKS, 0, NULL) < 0) {
+		kerr_errno(err, errno, "sync hooks");
+		return NULL;
+	}
+	if (sync_recv(sync_fd, &m) <= 0 || m.type != SYNC_HOOKS_DONE) {
+		kerr_set(err, "sync hooks: no answer from kura");
+		return NULL;
+	}
+	if (m.value != 0)
+		_exit(1); /* kura has the error and shows it */
+	return strdup(m.text);
+}
+
+/* The exec FIFO: reopen the O_PATH fd through procfs, as any uid may write it. */
+static int fifo_wait(int fifo_path_fd, int state_dir_fd, struct kerr *err)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fifo_path_fd);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOENT || errno == EACCES))
+		fd = openat(state_dir_fd, "exec.fifo", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kerr_errno(err, errno, "open exec fifo");
+	if (write(fd, "0", 1) != 1) {
+		int e = errno;
+
+		close(fd);
+		return kerr_errno(err, e, "write exec fifo");
+	}
+	close(fd);
+	return 0;
+}
+
+static void reset_signals(void)
+{
+	sigset_t none;
+
+	/* kura blocks every signal while it creates; the container must not inherit that */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void __attribute__((noreturn)) init_create(struct init_data *d, struct spec *s)
+{
+	struct kerr err;
+	struct spec_process *p = &s->process;
+	_cleanup_free_ char *state = NULL;
+	int fifo_fd;
+	const struct spec_namespace *mnt = spec_find_ns(s, SPEC_NS_MOUNT);
+	struct rootfs_opts ro = {
+		.spec = s,
+		.rootfs = d->rootfs,
+		.no_pivot = d->no_pivot,
+		.new_userns = has_new_ns(s, SPEC_NS_USER),
+		.new_netns = has_new_ns(s, SPEC_NS_NETWORK),
+		.new_cgroupns = has_new_ns(s, SPEC_NS_CGROUP),
+		.cgroups_v1 = d->cgv1,
+		.n_cgroups_v1 = d->n_cgv1,
+		.cgroup_v2 = d->cgroup_v2,
+	};
+
+	if (mnt && mnt->path) {
+		int fd = open(mnt->path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || setns(fd, CLONE_NEWNS) < 0) {
+			kerr_errno(&err, errno, "setns mnt %s", mnt->path);
+			init_fail(&err);
+		}
+		close(fd);
+	}
+	/* before pivot_root: the state dir is still reachable through its fd */
+	fifo_fd = openat(d->state_dir_fd, "exec.fifo", O_PATH | O_CLOEXEC);
+	if (fifo_fd < 0) {
+		kerr_errno(&err, errno, "open exec fifo");
+		init_fail(&err);
+	}
+	if (!d->no_new_keyring) {
+		char name[128];
+
+		/* a session keyring of its own, as runc gives each container */
+		snprintf(name, sizeof(name), "_ses.%.100s", d->id);
+		(void)syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
+	}
+	if (rootfs_prepare(&ro, &err) < 0)
+		init_fail(&err);
+	if (any_hooks(s)) {
+		state = hooks_exchange(&err);
+		if (!state)
+			init_fail(&err);
+		if (hooks_run(&s->hooks.create_container, "createContainer", state, &err) < 0)
+			init_fail(&err);
+	}
+	if (rootfs_pivot(&ro, &err) < 0)
+		init_fail(&err);
+	if (process_setup_container(s, &err) < 0)
+		init_fail(&err);
+	if (p->terminal) {
+		if (d->console_fd < 0) {
+			kerr_set(&err, "terminal: true but no console socket");
+			init_fail(&err);
+		}
+		if (console_setup(d->console_fd, p->has_console_size ? p->console_height : 0,
+				  p->has_console_size ? p->console_width : 0, &err) < 0)
+			init_fail(&err);
+		close(d->console_fd);
+	}
+	if (process_setup(p, s, &err) < 0)
+		init_fail(&err);
+	if (d->listen_fds > 0 && env_add_listen_fds(p, d->listen_fds, &err) < 0)
+		init_fail(&err);
+	if (process_finalize(p, s, sync_fd, &err) < 0)
+		init_fail(&err);
+	if (sync_send(sync_fd, SYNC_READY, 0, NULL) < 0)
+		_exit(1);
+	if (fifo_wait(fifo_fd, d->state_dir_fd, &err) < 0)
+		_exit(1); /* kura create has returned: nobody to tell */
+	close(fifo_fd);
+	close(d->state_dir_fd);
+	if (s->hooks.start_container.n) {
+		if (hooks_run(&s->hooks.start_container, "startContainer", state ? state : "{}",
+			      &err) < 0) {
+			fprintf(stderr, "kura: %s\n", err.msg);
+			_exit(1);
+		}
+	}
+	process_exec(p, &err);
+	fprintf(stderr, "kura: %s\n", err.msg);
+	_exit(127);
+}
+
+static void __attribute__((noreturn)) init_exec(struct init_data *d, struct spec *s,
+						struct spec_process *p)
+{
+	struct kerr err;
+
+	if (d->mntns_fd < 0 || setns(d->mntns_fd, CLONE_NEWNS) < 0) {
+		kerr_errno(&err, errno, "setns mnt");
+		init_fail(&err);
+	}
+	close(d->mntns_fd);
+	/* no one in the container may ptrace or open /proc/PID/exe of us (CVE-2019-5736) */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (p->terminal) {
+		if (d->console_fd < 0) {
+			kerr_set(&err, "terminal: true but no console socket");
+			init_fail(&err);
+		}
+		if (console_setup_exec(d->console_fd, p->has_console_size ? p->console_height : 0,
+				       p->has_console_size ? p->console_width : 0, &err) < 0)
+			init_fail(&err);
+		close(d->console_fd);
+	}
+	if (process_setup(p, s, &err) < 0)
+		init_fail(&err);
+	if (d->listen_fds > 0 && env_add_listen_fds(p, d->listen_fds, &err) < 0)
+		init_fail(&err);
+	if (process_finalize(p, s, sync_fd, &err) < 0)
+		init_fail(&err);
+	/* on success the sync socket closes with the execve (CLOEXEC): kura's "ok" */
+	process_exec(p, &err);
+	init_fail(&err);
+}
+
+int cmd_init(struct kura_global *g, int argc, char **argv)
+{
+	struct init_data d = { 0 };
+	struct spec s;
+	struct spec_process p;
+	struct spec_errors errs = { 0 };
+	struct kerr err;
+	char *text = NULL, *config = NULL;
+	size_t config_len = 0;
+	long long n;
+	int data_fd;
+
+	(void)g;
+	reset_signals();
+	if (argc != 3 || util_parse_long(argv[1], &n) < 0) {
+		fprintf(stderr, "kura init is internal: kura-shim runs it\n");
+		return 1;
+	}
+	sync_fd = (int)n;
+	if (util_parse_long(argv[2], &n) < 0) {
+		kerr_set(&err, "init: bad data fd");
+		init_fail(&err);
+	}
+	data_fd = (int)n;
+	if (data_read(data_fd, &d, &text, &config, &config_len, &err) < 0)
+		init_fail(&err);
+	close(data_fd);
+	/*
+	 * Nothing of kura's may reach the container (CVE-2024-21626): every fd
+	 * past stdio and the preserved ones closes on execve.
+	 */
+	syscall(SYS_close_range, 3 + d.preserve_fds + d.listen_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (fcntl(sync_fd, F_SETFD, FD_CLOEXEC) < 0) {
+		kerr_errno(&err, errno, "sync fd");
+		init_fail(&err);
+	}
+	if (spec_parse(config, config_len, "config.json", &s, &errs) < 0) {
+		kerr_set(&err, "%s", errs.n ? errs.msg[0] : "config.json: invalid");
+		init_fail(&err);
+	}
+	spec_errors_free(&errs);
+	if (strcmp(d.mode, "create") == 0)
+		init_create(&d, &s);
+	if (strcmp(d.mode, "exec") == 0) {
+		cJSON *pj = cJSON_GetObjectItemCaseSensitive(d.head, "process");
+		char *ptext = pj ? cJSON_PrintUnformatted(pj) : NULL;
+
+		if (!ptext || spec_process_parse(ptext, strlen(ptext), "process.json", &p, &errs) < 0) {
+			kerr_set(&err, "%s", errs.n ? errs.msg[0] : "process: missing");
+			init_fail(&err);
+		}
+		free(ptext);
+		init_exec(&d, &s, &p);
+	}
+	kerr_set(&err, "init: unknown mode \"%s\"", d.mode);
+	init_fail(&err);
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kura: the runc-compatible CLI.  Global flags come before the verb, the
+ * verb's flags after it, as with runc; `kura init` is the internal init half.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "spec.h"
+
+struct verb {
+	const char *name;
+	cmd_fn fn;
+	bool logs; /* takes --log (everything but init) */
+};
+
+/* Sorted by name: looked up with bsearch. */
+static const struct verb verbs[] = {
+	{ "check", cmd_check, true },     { "create", cmd_create, true },
+	{ "delete", cmd_delete, true },   { "events", cmd_events, true },
+	{ "exec", cmd_exec, true },       { "features", cmd_features, true },
+	{ "init", cmd_init, false },      { "kill", cmd_kill, true },
+	{ "list", cmd_list, true },       { "pause", cmd_pause, true },
+	{ "ps", cmd_ps, true },           { "resume", cmd_resume, true },
+	{ "run", cmd_run, true },         { "spec", cmd_spec, true },
+	{ "start", cmd_start, true },     { "state", cmd_state, true },
+	{ "update", cmd_update, true },
+};
+
+static int verb_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct verb *)elem)->name);
+}
+
+static void print_version(void)
+{
+	printf("kura version %s\ncommit: %s\nspec: %s\n", KURA_VERSION, KURA_COMMIT,
+	       SPEC_OCI_VERSION);
+	printf("+SECCOMP +CAP +CGROUPV1 +CGROUPV2 +EBPF +IDMAP +OPENAT2\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'f' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "systemd-cgroup", no_argument, NULL, 's' },
+		{ "rootless", required_argument, NULL, 'R' },
+		{ "criu", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ 0 }
+	};
+	struct kura_global g = { .root = NULL, .rootless = -1 };
+	const char *log_format = "text";
+	const struct verb *v;
+	int c;
+
+	/* The init half must not parse anything of ours: dispatch it first. */
+	if (argc >= 2 && strcmp(argv[1], "init") == 0)
+		return cmd_init(&g, argc - 1, argv + 1);
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			g.root = optarg;
+			break;
+		case 'l':
+			g.log_path = optarg;
+			break;
+		case 'f':
+			log_format = optarg;
+			break;
+		case 'd':
+			g.debug = true;
+			break;
+		case 's':
+			g.systemd_cgroup = true;
+			break;
+		case 'R':
+			if (strcmp(optarg, "true") == 0)
+				g.rootless = 1;
+			else if (strcmp(optarg, "false") == 0)
+				g.rootless = 0;
+			else if (strcmp(optarg, "auto") == 0)
+				g.rootless = -1;
+			else {
+				fprintf(stderr, "kura: --rootless: must be true, false or auto, not \"%s\"\n",
+					optarg);
+				return 1;
+			}
+			break;
+		case 'C':
+			break; /* accepted for runc compatibility; checkpointing is not supported */
+		case 'h':
+			cmd_usage(NULL, false);
+			return 0;
+		case 'v':
+			print_version();
+			return 0;
+		default:
+			fprintf(stderr, "kura: unknown global flag \"%s\"\nRun 'kura --help' for usage.\n",
+				argv[optind - 1]);
+			return 1;
+		}
+	}
+	if (strcmp(log_format, "json") == 0)
+		g.log_json = true;
+	else if (strcmp(log_format, "text") != 0) {
+		fprintf(stderr, "kura: --log-format: must be text or json, not \"%s\"\n", log_format);
+		return 1;
+	}
+	if (!g.root) {
+		const char *xdg = getenv("XDG_RUNTIME_DIR");
+		static char buf[4096];
+
+		if (geteuid() != 0 && xdg && *xdg) {
+			snprintf(buf, sizeof(buf), "%s/kura", xdg);
+			g.root = buf;
+		} else {
+			g.root = "/run/kura";
+		}
+	}
+	if (optind >= argc) {
+		cmd_usage(NULL, true);
+		return 1;
+	}
+	if (strcmp(argv[optind], "help") == 0) {
+		if (optind + 1 < argc && !bsearch(argv[optind + 1], verbs,
+						  sizeof(verbs) / sizeof(verbs[0]),
+						  sizeof(verbs[0]), verb_cmp)) {
+			fprintf(stderr, "kura: no help topic for \"%s\"\nRun 'kura --help' for usage.\n",
+				argv[optind + 1]);
+			return 1;
+		}
+		cmd_usage(optind + 1 < argc ? argv[optind + 1] : NULL, false);
+		return 0;
+	}
+	v = bsearch(argv[optind], verbs, sizeof(verbs) / sizeof(verbs[0]), sizeof(verbs[0]),
+		    verb_cmp);
+	if (!v) {
+		fprintf(stderr, "kura: unknown command \"%s\"\nRun 'kura --help' for usage.\n",
+			argv[optind]);
+		return 1;
+	}
+	log_init(v->logs ? g.log_path : NULL, g.log_json, g.debug);
+	c = optind;
+	optind = 0; /* each verb parses its own flags from its own argv[0] */
+	return v->fn(&g, argc - c, argv + c);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* .linux.seccomp compiled with libseccomp, and loaded. */
+#ifndef KURA_PROCESS_SECCOMP_H
+#define KURA_PROCESS_SECCOMP_H
+
+#include <seccomp.h>
+#include <stdbool.h>
+
+#include "kerr.h"
+#include "spec.h"
+
+/*
+ * Compile s into a filter context (not loaded): *out is the caller's to
+ * seccomp_release().  Unknown syscall names are skipped, as runc does; a
+ * rule whose action equals the default action is skipped (libseccomp
+ * refuses it).  Errors name the field: ".linux.seccomp.syscalls[3]: ...".
+ */
+int seccomp_build(const struct spec_seccomp *s, scmp_filter_ctx *out, struct kerr *err);
+
+/* Whether a rule or the default action is SCMP_ACT_NOTIFY. */
+bool seccomp_uses_notify(const struct spec_seccomp *s);
+
+/*
+ * Build and load.  With SCMP_ACT_NOTIFY the listener fd goes to kura on
+ * sync_fd (SYNC_SECCOMP_FD) and this waits for SYNC_SECCOMP_DONE.
+ */
+int seccomp_apply(const struct spec_seccomp *s, int sync_fd, struct kerr *err);
+
+#endif

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * /dev of the container: the default nodes every runtime provides, the
+ * nodes of linux.devices, the /dev/fd... links and /dev/ptmx.  In a new user
+ * namespace mknod is refused, so the host's node is bind-mounted instead.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "rootfs_internal.h"
+#include "util.h"
+
+struct default_device {
+	const char *path;
+	unsigned major, minor;
+};
+
+static const struct default_device default_devices[] = {
+	{ "/dev/null", 1, 3 },    { "/dev/zero", 1, 5 },    { "/dev/full", 1, 7 },
+	{ "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+};
+
+static const struct {
+	const char *target, *name;
+} dev_links[] = {
+	{ "/proc/self/fd", "fd" },
+	{ "/proc/self/fd/0", "stdin" },
+	{ "/proc/self/fd/1", "stdout" },
+	{ "/proc/self/fd/2", "stderr" },
+};
+
+bool devices_needed(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+		_cleanup_free_ char *dest = NULL;
+		bool bind = m->type && strcmp(m->type, "bind") == 0;
+
+		for (size_t j = 0; !bind && j < m->options.n; j++)
+			bind = strcmp(m->options.v[j], "bind") == 0 ||
+			       strcmp(m->options.v[j], "rbind") == 0;
+		if (!bind || !m->destination)
+			continue;
+		dest = pathres_clean(m->destination);
+		if (dest && strcmp(dest, "/dev") == 0)
+			return false;
+	}
+	return true;
+}
+
+struct device_node {
+	const char *path; /* cleaned, inside the rootfs; also the host's node to bind */
+	mode_t type;      /* S_IFCHR, S_IFBLK, S_IFIFO */
+	dev_t dev;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+};
+
+static int device_bind(int rootfd, const struct device_node *d, struct kerr *err)
+{
+	_cleanup_close_ int dst = -1;
+	_cleanup_close_ int tree = -1;
+	struct stat st;
+
+	dst = pathres_create_file(rootfd, d->path, 0, err);
+	if (dst < 0)
+		return -1;
+	if (fstat(dst, &st) < 0)
+		return kerr_errno(err, errno, "stat");
+	if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
+		return kerr_set(err, "not a file in the container");
+	tree = mntfd_clone(AT_FDCWD, d->path, false, err);
+	if (tree < 0)
+		return -1;
+	return mntfd_attach(tree, dst, err);
+}
+
+static int device_create(int rootfd, const struct device_node *d, bool bind,
+			 struct kerr *err)
+{
+	_cleanup_free_ char *parent = strdup(d->path);
+	_cleanup_close_ int dir = -1;
+	const char *base;
+	char *slash;
+
+	if (!parent)
+		return kerr_errno(err, ENOMEM, "device");
+	slash = strrchr(parent, '/');
+	base = d->path + (slash - parent) + 1;
+	if (!*base)
+		return kerr_set(err, "not a device path");
+	if (bind)
+		return device_bind(rootfd, d, err);
+	*slash = '\0';
+	dir = pathres_mkdir_all(rootfd, parent[0] ? parent : "/", 0755, 0, err);
+	if (dir < 0)
+		return -1;
+	if (mknodat(dir, base, d->type | (d->mode & 07777), d->dev) < 0) {
+		if (errno == EEXIST)
+			return 0; /* runc keeps what is there; masking checks /dev/null itself */
+		if (errno == EPERM)
+			return device_bind(rootfd, d, err);
+		return kerr_errno(err, errno, "mknod");
+	}
+	if (fchownat(dir, base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return kerr_errno(err, errno, "chown");
+	if (fchmodat(dir, base, d->mode & 07777, 0) < 0)
+		return kerr_errno(err, errno, "chmod");
+	return 0;
+}
+
+static int spec_device_node(const struct spec_device *sd, struct device_node *n,
+			    struct kerr *err)
+{
+	switch (sd->type) {
+	case 'c':
+	case 'u':
+		n->type = S_IFCHR;
+		break;
+	case 'b':
+		n->type = S_IFBLK;
+		break;
+	case 'p':
+		n->type = S_IFIFO;
+		break;
+	default:
+		return kerr_set(err, "unknown device type '%c'", sd->type);
+	}
+	if (n->type != S_IFIFO && (!sd->has_major || !sd->has_minor))
+		return kerr_set(err, "major and minor are required");
+	n->dev = n->type == S_IFIFO ? 0 : makedev((unsigned)sd->major, (unsigned)sd->minor);
+	n->mode = sd->has_file_mode ? sd->file_mode : 0666;
+	n->uid = sd->has_uid ? sd->uid : 0;
+	n->gid = sd->has_gid ? sd->gid : 0;
+	return 0;
+}
+
+static bool spec_has_device(const struct spec *s, const char *path)
+{
+	for (size_t i = 0; s->has_linux && i < s->linux_.n_devices; i++) {
+		_cleanup_free_ char *p = pathres_clean(s->linux_.devices[i].path);
+
+		if (p && strcmp(p, path) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int dev_links_make(int rootfd, struct kerr *err)
+{
+	_cleanup_close_ int dev = pathres_mkdir_all(rootfd, "/dev", 0755, 0, err);
+	struct stat st;
+
+	if (dev < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+		if (symlinkat(dev_links[i].target, dev, dev_links[i].name) < 0 &&
+		    errno != EEXIST)
+			return kerr_errno(err, errno, "symlink /dev/%s", dev_links[i].name);
+	if (stat("/proc/kcore", &st) == 0 && symlinkat("/proc/kcore", dev, "core") < 0 &&
+	    errno != EEXIST)
+		return kerr_errno(err, errno, "symlink /dev/core");
+	/* the devpts instance of the container, not a host /dev/ptmx node */
+	if (unlinkat(dev, "ptmx", 0) < 0 && errno != ENOENT)
+		return kerr_errno(err, errno, "remove /dev/ptmx");
+	if (symlinkat("pts/ptmx", dev, "ptmx") < 0)
+		return kerr_errno(err, errno, "symlink /dev/ptmx");
+	return 0;
+}
+
+int devices_setup(const struct rootfs_opts *o, int rootfd, struct kerr *err)
+{
+	const struct spec *s = o->spec;
+
+	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
+		const struct default_device *dd = &default_devices[i];
+		struct device_node n = { dd->path, S_IFCHR, makedev(dd->major, dd->minor),
+					 0666, 0, 0 };
+
+		if (spec_has_device(s, dd->path))
+			continue;
+		if (device_create(rootfd, &n, o->new_userns, err) < 0)
+			return kerr_wrap(err, "device %s", dd->path);
+	}
+	for (size_t i = 0; s->has_linux && i < s->linux_.n_devices; i++) {
+		const struct spec_device *sd = &s->linux_.devices[i];
+		_cleanup_free_ char *path = NULL;
+		struct device_node n;
+
+		if (!sd->path)
+			return kerr_set(err, "linux.devices[%zu]: no path", i);
+		path = pathres_clean(sd->path);
+		if (!path)
+			return kerr_errno(err, ENOMEM, "device");
+		if (strcmp(path, "/") == 0)
+			return kerr_set(err, "device %s: not a device path", sd->path);
+		n.path = path;
+		if (spec_device_node(sd, &n, err) < 0 ||
+		    device_create(rootfd, &n, o->new_userns, err) < 0)
+			return kerr_wrap(err, "device %s", sd->path);
+	}
+	return dev_links_make(rootfd, err);
+}

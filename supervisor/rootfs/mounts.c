@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * rootfs_prepare(): the mount tree of the container, built in its own
+ * mount namespace before pivot_root.  Every destination is resolved inside
+ * the rootfs (pathres.c) and mounted onto that fd, never onto a path.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "rootfs_internal.h"
+#include "util.h"
+
+struct mount_ctx {
+	const struct rootfs_opts *o;
+	int rootfd;
+	const struct spec_mount *m;
+	const char *dest; /* cleaned */
+	struct mount_opts mo;
+};
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static bool path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/*
+ * What may be mounted under /proc: procfs itself at /proc, and the files
+ * lxcfs and friends bind over (runc's list).  Anything else there could
+ * hide the files kura later writes (CVE-2019-16884).
+ */
+static int proc_dest_check(const struct mount_ctx *c, bool is_bind)
+{
+	static const char *const allowed[] = {
+		"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
+		"/proc/swaps",   "/proc/uptime",    "/proc/loadavg", "/proc/slabinfo",
+		"/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+	};
+	struct statfs sfs;
+
+	if (!path_under(c->dest, "/proc"))
+		return 0;
+	if (strcmp(c->dest, "/proc") == 0) {
+		if (!is_bind && str_eq(c->m->type, "proc"))
+			return 0;
+		if (is_bind && c->m->source && statfs(c->m->source, &sfs) == 0 &&
+		    sfs.f_type == PROC_SUPER_MAGIC)
+			return 0;
+	}
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (strcmp(c->dest, allowed[i]) == 0)
+			return 0;
+	return -1;
+}
+
+/* Re-resolve the destination after a mount(2): the fd now names the new mount. */
+static int dest_reopen(const struct mount_ctx *c, struct kerr *err)
+{
+	return pathres_open(c->rootfd, c->dest, O_DIRECTORY, 0, err);
+}
+
+/* After the mount exists: recursive attributes, then propagation. */
+static int mount_finish(const struct mount_ctx *c, int mntfd, struct kerr *err)
+{
+	if ((c->mo.rec_set || c->mo.rec_clr) &&
+	    mntfd_setattr(mntfd, true, c->mo.rec_set, c->mo.rec_clr, -1, err) < 0)
+		return -1;
+	return mntfd_set_propagation(mntfd, &c->mo, err);
+}
+
+/* A filesystem mounted with mount(2) onto the fd of its destination. */
+static int mount_fs(const struct mount_ctx *c, unsigned long flags, unsigned pflags,
+		    struct kerr *err)
+{
+	_cleanup_close_ int dst = -1;
+	_cleanup_close_ int olddir = -1;
+	_cleanup_close_ int newfd = -1;
+	const char *type = c->m->type;
+	char p[32];
+
+	dst = pathres_mkdir_all(c->rootfd, c->dest, 0755, pflags, err);
+	if (dst < 0)
+		return -1;
+	if (c->mo.tmpcopyup) {
+		/* still names the old directory once the tmpfs covers it */
+		olddir = openat(dst, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (olddir < 0)
+			return kerr_errno(err, errno, "open");
+	}
+	flags &= ~(unsigned long)(MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE | MS_REC);
+	if (mount(c->m->source ? c->m->source : type, mntfd_path(dst, p), type, flags,
+		  c->mo.data) < 0)
+		return kerr_errno(err, errno, "mount %s", type);
+	newfd = dest_reopen(c, err);
+	if (newfd < 0)
+		return -1;
+	if (olddir >= 0) {
+		_cleanup_close_ int dirfd = openat(newfd, ".", O_RDONLY | O_DIRECTORY |
+							      O_CLOEXEC);
+
+		if (dirfd < 0)
+			return kerr_errno(err, errno, "open");
+		if (mntfd_copy_tree(olddir, dirfd, err) < 0)
+			return -1;
+	}
+	return mount_finish(c, newfd, err);
+}
+
+/*
+ * A bind mount: a detached clone of the source, idmapped and given its
+ * recursive attributes before anyone can see it, then attached onto the
+ * destination fd; flags need a remount (the first bind ignores them).
+ */
+static int mount_bind_from(const struct mount_ctx *c, int srcdfd, const char *src,
+			   bool recursive, unsigned long flags, struct kerr *err)
+{
+	_cleanup_close_ int dst = -1;
+	_cleanup_close_ int tree = -1;
+	_cleanup_close_ int userns = -1;
+	struct stat st;
+
+	if (src[0] ? fstatat(srcdfd, src, &st, 0) < 0 : fstat(srcdfd, &st) < 0)
+		return kerr_errno(err, errno, "stat %s", src[0] ? src : "source");
+	if (S_ISDIR(st.st_mode))
+		dst = pathres_mkdir_all(c->rootfd, c->dest, 0755, 0, err);
+	else
+		dst = pathres_create_file(c->rootfd, c->dest, 0644, err);
+	if (dst < 0)
+		return -1;
+	tree = mntfd_clone(srcdfd, src, recursive, err);
+	if (tree < 0)
+		return -1;
+	if (c->mo.idmap || c->mo.ridmap || c->m->n_uid_mappings || c->m->n_gid_mappings) {
+		userns = mntfd_userns(c->m, err);
+		if (userns < 0)
+			return -1;
+		if (mntfd_setattr(tree, c->mo.ridmap, MOUNT_ATTR_IDMAP, 0, userns, err) < 0)
+			return kerr_wrap(err, "idmap");
+	}
+	if (mntfd_attach(tree, dst, err) < 0)
+		return -1;
+	flags &= ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT);
+	if (flags && mntfd_remount_bind(tree, flags, err) < 0)
+		return -1;
+	/* after the remount, which would reset the top mount's rro & co */
+	return mount_finish(c, tree, err);
+}
+
+static int mount_bind(const struct mount_ctx *c, struct kerr *err)
+{
+	if (!c->m->source)
+		return kerr_set(err, "bind mount without a source");
+	/* the source is the host's, named by the config: trusted like the config */
+	return mount_bind_from(c, AT_FDCWD, c->m->source, (c->mo.flags & MS_REC) != 0,
+			       c->mo.flags, err);
+}
+
+/* proc and sysfs land on real directories only (CVE-2023-27561 family). */
+static int mount_proc_sys(const struct mount_ctx *c, struct kerr *err)
+{
+	_cleanup_close_ int probe = pathres_mkdir_all(c->rootfd, c->dest, 0755,
+						      PATHRES_NO_SYMLINKS, err);
+
+	if (probe < 0 && err->errnum == ELOOP)
+		return kerr_set(err, "%s (or a directory above it) is a symlink in the rootfs: "
+				     "%s must be mounted on a real directory",
+				c->dest, c->m->type);
+	if (probe < 0)
+		return -1;
+	if (str_eq(c->m->type, "sysfs") && !c->o->new_netns) {
+		/* sysfs of the host's network namespace cannot be mounted anew: bind it */
+		struct mount_ctx rc = *c;
+
+		/* read-only all the way down: the rbind brings the host's submounts */
+		if (rc.mo.flags & MS_RDONLY) {
+			rc.mo.rec_set |= MOUNT_ATTR_RDONLY;
+			rc.mo.rec_clr &= ~(uint64_t)MOUNT_ATTR_RDONLY;
+		}
+		return mount_bind_from(&rc, AT_FDCWD, "/sys", true, rc.mo.flags, err);
+	}
+	return mount_fs(c, c->mo.flags, PATHRES_NO_SYMLINKS, err);
+}
+
+/* ---- cgroup ---- */
+
+static int cgroup_v2_own_path(char *buf, size_t size, struct kerr *err)
+{
+	_cleanup_free_ char *text = util_read_file("/proc/self/cgroup", NULL, err);
+	char *line;
+
+	if (!text)
+		return -1;
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		if (strncmp(line, "0::", 3) == 0) {
+			snprintf(buf, size, "%s", line + 3);
+			return 0;
+		}
+	return kerr_set(err, "/proc/self/cgroup: no cgroup2 entry");
+}
+
+static int mount_cgroup_v2(const struct mount_ctx *c, struct kerr *err)
+{
+	_cleanup_close_ int dst = -1;
+	_cleanup_close_ int fsfd = -1;
+	_cleanup_close_ int root = -1;
+	char own[4096], p[32];
+	unsigned long flags = c->mo.flags & ~(unsigned long)(MS_BIND | MS_REC);
+
+	dst = pathres_mkdir_all(c->rootfd, c->dest, 0755, 0, err);
+	if (dst < 0)
+		return -1;
+	if (c->o->new_cgroupns) {
+		/* a fresh cgroup2 mount: its root is the container's cgroup */
+		if (mount("cgroup2", mntfd_path(dst, p), "cgroup2", flags, c->mo.data) == 0) {
+			_cleanup_close_ int newfd = dest_reopen(c, err);
+
+			if (newfd < 0)
+				return -1;
+			return mount_finish(c, newfd, err);
+		}
+		if (errno != EPERM && errno != EBUSY)
+			return kerr_errno(err, errno, "mount cgroup2");
+	}
+	/* no cgroup namespace: show only the container's own cgroup, bound */
+	if (cgroup_v2_own_path(own, sizeof(own), err) < 0)
+		return -1;
+	fsfd = fsopen("cgroup2", FSOPEN_CLOEXEC);
+	if (fsfd >= 0 && fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		root = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
+	if (root >= 0) {
+		const char *rel = own[1] ? own + 1 : "";
+
+		return mount_bind_from(c, root, rel, true, flags | MS_BIND, err);
+	} else {
+		char host[4200];
+
+		snprintf(host, sizeof(host), "/sys/fs/cgroup%s", own);
+		return mount_bind_from(c, AT_FDCWD, host, true, flags | MS_BIND, err);
+	}
+}
+
+/*
+ * cgroup v1: a tmpfs holding, per hierarchy, a bind of the container's own
+ * cgroup; "cpu,cpuacct" also reachable as "cpu" and "cpuacct" (links).
+ */
+static int mount_cgroup_v1(const struct mount_ctx *c, struct kerr *err)
+{
+	_cleanup_close_ int dst = -1;
+	_cleanup_close_ int tmp = -1;
+	unsigned long flags = c->mo.flags & ~(unsigned long)(MS_BIND | MS_REC);
+	unsigned long sub = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	char p[32];
+
+	dst = pathres_mkdir_all(c->rootfd, c->dest, 0755, 0, err);
+	if (dst < 0)
+		return -1;
+	if (mount("tmpfs", mntfd_path(dst, p), "tmpfs", flags & ~(unsigned long)MS_RDONLY,
+		  "mode=755") < 0)
+		return kerr_errno(err, errno, "mount tmpfs");
+	tmp = pathres_open(c->rootfd, c->dest, O_DIRECTORY, 0, err);
+	if (tmp < 0)
+		return -1;
+	for (size_t i = 0; i < c->o->n_cgroups_v1; i++) {
+		const struct rootfs_cgroup_v1 *cg = &c->o->cgroups_v1[i];
+		const char *name = cg->controller;
+		_cleanup_close_ int sd = -1;
+		_cleanup_close_ int tree = -1;
+
+		if (strncmp(name, "name=", 5) == 0)
+			name += 5;
+		if (mkdirat(tmp, name, 0755) < 0 && errno != EEXIST)
+			return kerr_errno(err, errno, "mkdir %s", name);
+		sd = openat(tmp, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sd < 0)
+			return kerr_errno(err, errno, "open %s", name);
+		tree = mntfd_clone(AT_FDCWD, cg->host_path, false, err);
+		if (tree < 0 || mntfd_attach(tree, sd, err) < 0 ||
+		    (sub && mntfd_remount_bind(tree, sub, err) < 0))
+			return kerr_wrap(err, "%s", cg->controller);
+		if (strchr(name, ',')) {
+			_cleanup_free_ char *list = strdup(name);
+			char *save = NULL;
+
+			if (!list)
+				return kerr_errno(err, ENOMEM, "cgroup");
+			for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save))
+				if (symlinkat(name, tmp, t) < 0 && errno != EEXIST)
+					return kerr_errno(err, errno, "symlink %s", t);
+		}
+	}
+	if ((flags & MS_RDONLY) &&
+	    mount(NULL, mntfd_path(tmp, p), NULL, MS_REMOUNT | flags, "mode=755") < 0)
+		return kerr_errno(err, errno, "remount read-only");
+	return mount_finish(c, tmp, err);
+}
+
+/* ---- one entry of .mounts ---- */
+
+static int mount_entry(const struct rootfs_opts *o, int rootfd, const struct spec_mount *m,
+		       struct kerr *err)
+{
+	struct mount_ctx c = { .o = o, .rootfd = rootfd, .m = m };
+	_cleanup_free_ char *dest = NULL;
+	bool is_bind;
+	int r;
+
+	if (!m->destination)
+		return kerr_set(err, "mount without a destination");
+	dest = pathres_clean(m->destination);
+	if (!dest)
+		return kerr_errno(err, ENOMEM, "mount");
+	c.dest = dest;
+	if (mountopts_parse(&m->options, &c.mo, err) < 0)
+		return -1;
+	is_bind = (c.mo.flags & MS_BIND) || str_eq(m->type, "bind");
+	if (is_bind)
+		c.mo.flags |= MS_BIND;
+	if (proc_dest_check(&c, is_bind) < 0) {
+		mountopts_free(&c.mo);
+		return kerr_set(err, "%s cannot be mounted because it is inside /proc", dest);
+	}
+	if (is_bind)
+		r = mount_bind(&c, err);
+	else if (str_eq(m->type, "proc") || str_eq(m->type, "sysfs"))
+		r = mount_proc_sys(&c, err);
+	else if (str_eq(m->type, "cgroup") || str_eq(m->type, "cgroup2"))
+		r = o->cgroup_v2 ? mount_cgroup_v2(&c, err) : mount_cgroup_v1(&c, err);
+	else if (!m->type)
+		r = kerr_set(err, "no type and not a bind mount");
+	else if (strcmp(dest, "/dev") == 0)
+		/* read-only only once the devices are made: rootfs_finalize() */
+		r = mount_fs(&c, c.mo.flags & ~(unsigned long)MS_RDONLY, 0, err);
+	else
+		r = mount_fs(&c, c.mo.flags, 0, err);
+	mountopts_free(&c.mo);
+	return r;
+}
+
+/* ---- the root ---- */
+
+static int propagation_flag(const char *name, unsigned long *out, struct kerr *err)
+{
+	const struct mountopt *e = name ? mountopt_lookup(name) : NULL;
+
+	if (!name || !*name) {
+		/* runc: nothing of the container propagates to the host */
+		*out = MS_SLAVE | MS_REC;
+		return 0;
+	}
+	if (!e || e->kind != MOUNTOPT_PROPAGATION)
+		return kerr_set(err, "rootfsPropagation: unknown value \"%s\"", name);
+	*out = e->flag;
+	return 0;
+}
+
+/*
+ * pivot_root refuses a new root whose parent mount is shared: with a
+ * shared rootfsPropagation make just that parent private.
+ */
+static int rootfs_parent_private(const char *rootfs, struct kerr *err)
+{
+	_cleanup_free_ char *dir = pathres_clean(rootfs);
+	char *slash;
+
+	if (!dir)
+		return kerr_errno(err, ENOMEM, "rootfs");
+	for (;;) {
+		struct statx stx;
+
+		slash = strrchr(dir, '/');
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (statx(AT_FDCWD, dir, 0, 0, &stx) < 0)
+			return kerr_errno(err, errno, "statx %s", dir);
+		if ((stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) || strcmp(dir, "/") == 0)
+			break;
+	}
+	if (mount(NULL, dir, NULL, MS_PRIVATE, NULL) < 0)
+		return kerr_errno(err, errno, "make %s private", dir);
+	return 0;
+}
+
+static int rootfs_prepare_(const struct rootfs_opts *o, struct kerr *err)
+{
+	const struct spec *s = o->spec;
+	const char *prop = s->has_linux ? s->linux_.rootfs_propagation : NULL;
+	_cleanup_close_ int rootfd = -1;
+	unsigned long pflag;
+
+	if (!o->rootfs || o->rootfs[0] != '/')
+		return kerr_set(err, "root.path must be an absolute path");
+	if (propagation_flag(prop, &pflag, err) < 0)
+		return -1;
+	if (mount(NULL, "/", NULL, pflag, NULL) < 0)
+		return kerr_errno(err, errno, "set propagation of /");
+	if ((pflag & MS_SHARED) && rootfs_parent_private(o->rootfs, err) < 0)
+		return -1;
+	/* a mount of its own: pivot_root needs the new root to be a mount point */
+	if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return kerr_errno(err, errno, "bind %s", o->rootfs);
+	rootfd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return kerr_errno(err, errno, "open %s", o->rootfs);
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (mount_entry(o, rootfd, &s->mounts[i], err) < 0)
+			return kerr_wrap(err, "mount %s", s->mounts[i].destination
+							      ? s->mounts[i].destination
+							      : "(none)");
+	if (devices_needed(s) && devices_setup(o, rootfd, err) < 0)
+		return -1;
+	/* runc makes process.cwd, so images without it still start */
+	if (s->has_process && s->process.cwd) {
+		_cleanup_close_ int cwd = pathres_mkdir_all(rootfd, s->process.cwd, 0755, 0, err);
+
+		if (cwd < 0)
+			return kerr_wrap(err, "process.cwd");
+	}
+	return 0;
+}
+
+int rootfs_prepare(const struct rootfs_opts *o, struct kerr *err)
+{
+	/* modes are the config's, not filtered by the caller's umask */
+	mode_t old = umask(0);
+	int r = rootfs_prepare_(o, err);
+
+	umask(old);
+	return r;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container's filesystem, built by the init half inside its new mount
+ * namespace.  Nothing under the rootfs is trusted: every destination is
+ * resolved with openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS) (or a safe
+ * walk) and mounted through /proc/self/fd/N.
+ */
+#ifndef KURA_ROOTFS_H
+#define KURA_ROOTFS_H
+
+#include <stdbool.h>
+
+#include "kerr.h"
+#include "spec.h"
+
+struct rootfs_cgroup_v1 {
+	const char *controller; /* "memory", "cpu,cpuacct", "name=systemd" */
+	const char *host_path;  /* the container's own cgroup on the host */
+};
+
+struct rootfs_opts {
+	const struct spec *spec;
+	const char *rootfs;          /* absolute host path of root.path */
+	bool no_pivot;               /* --no-pivot: MS_MOVE + chroot */
+	bool new_userns;             /* devices are bind-mounted, not mknod'ed */
+	bool new_netns;              /* sysfs: a real mount; else an rbind of /sys */
+	bool new_cgroupns;
+	const struct rootfs_cgroup_v1 *cgroups_v1; /* for "cgroup" mounts on v1 */
+	size_t n_cgroups_v1;
+	bool cgroup_v2;              /* unified hierarchy only */
+	/*
+	 * false: rootfs_pivot() also runs rootfs_finalize().  true: the caller
+	 * runs rootfs_finalize() itself, after the sysctl writes that the
+	 * read-only /proc/sys of readonlyPaths would refuse (runc's order).
+	 */
+	bool finalize_later;
+};
+
+/*
+ * Before pivot_root: rootfsPropagation, the bind of root.path onto itself,
+ * every mount of .mounts in order, the default and spec devices, /dev links.
+ * Runs in the container's mount namespace; host paths still visible.
+ */
+int rootfs_prepare(const struct rootfs_opts *o, struct kerr *err);
+
+/*
+ * pivot_root (or MS_MOVE + chroot), old root detached; then maskedPaths,
+ * readonlyPaths, root.readonly.  After it "/" is the container's root.
+ */
+int rootfs_pivot(const struct rootfs_opts *o, struct kerr *err);
+
+/*
+ * After pivot: readonlyPaths, maskedPaths, a read-only /dev when its mount
+ * asked for "ro", root.readonly.
+ */
+int rootfs_finalize(const struct rootfs_opts *o, struct kerr *err);
+
+/*
+ * Open a file under /proc that must really be procfs (CVE-2019-16884: a
+ * container could mount something else over /proc before kura writes to
+ * it).  path is absolute ("/proc/self/attr/exec"); flags as open(2).
+ */
+int rootfs_open_proc_file(const char *path, int flags, struct kerr *err);
+
+/* /dev/console bound onto the pty slave (terminal: true), after pivot. */
+int rootfs_bind_console(const char *slave_path, struct kerr *err);
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kura's side of the shim: seal the init half, encode the bootstrap blob,
+ * start kura-shim, answer it (id maps) and learn the init's pid.
+ */
+#ifndef KURA_SPAWN_H
+#define KURA_SPAWN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "kerr.h"
+#include "spec.h"
+
+enum spawn_mode {
+	SPAWN_CREATE, /* new namespaces per spec; the init is PID 1 of a new pid ns */
+	SPAWN_EXEC,   /* join the namespaces of join_pid (all but mnt: see below) */
+};
+
+struct spawn_req {
+	enum spawn_mode mode;
+	const struct spec *spec; /* namespaces, uid/gid maps, timeOffsets */
+	pid_t join_pid;          /* SPAWN_EXEC: the container's init */
+	int oom_score_adj;       /* applied by the shim when has_oom_score_adj */
+	bool has_oom_score_adj;
+	/*
+	 * fds that must reach the init half open (not CLOEXEC) at the same
+	 * numbers: the data memfd, state dir, console socket, preserved fds...
+	 * Every other fd kura holds is CLOEXEC and never reaches the shim.
+	 */
+	const int *keep_fds;
+	int n_keep_fds;
+	int data_fd;        /* passed to the init half as argv[3] */
+	/*
+	 * Called with the shim's pid before the blob is sent, i.e. before the
+	 * shim unshares anything: kura puts it in the container's cgroups here,
+	 * so the init is born in them and a new cgroup ns is rooted there.
+	 */
+	int (*before_blob)(pid_t shim_pid, void *arg, struct kerr *err);
+	void *before_blob_arg;
+	/* v2 directory fd for clone3(CLONE_INTO_CGROUP) of the shim, or -1. */
+	int cgroup_fd;
+};
+
+struct spawn_result {
+	pid_t init_pid; /* host pid of the init (create) or joined child (exec) */
+	int sync_fd;    /* kura's end of the sync socket (CLOEXEC), owned by caller */
+};
+
+/*
+ * Start kura-shim and run the conversation up to SYNC_PID.  The init half
+ * (`kura init <syncfd> <datafd>`) then runs in the child; the caller goes on
+ * talking to it on result->sync_fd.  On failure nothing is left running and
+ * *err holds the shim's own message ("setns net /proc/42/ns/net: Invalid
+ * argument").
+ *
+ * The mount namespace is never joined by the shim: kura is dynamically
+ * linked, so the init half must be exec'd while the host's filesystem is
+ * still visible; the init half joins a mount ns path itself (exec mode:
+ * /proc/<join_pid>/ns/mnt) right after it starts.
+ */
+int spawn_start(const struct spawn_req *req, struct spawn_result *res, struct kerr *err);
+
+/* Path of kura-shim: next to /proc/self/exe first, then LIBEXECDIR/kura. */
+int spawn_find_shim(char *buf, size_t len, struct kerr *err);
+
+#endif

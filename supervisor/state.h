@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A container's state on disk: <root>/<id>/ holding state.json (kura's own
+ * record, written atomically), exec.fifo while created, and a lock file.
+ * `kura state` prints the OCI state built from it (state_oci_json).
+ */
+#ifndef KURA_STATE_H
+#define KURA_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "kerr.h"
+
+struct cJSON;
+struct cgroup;
+
+enum container_status {
+	STATUS_CREATING,
+	STATUS_CREATED,
+	STATUS_RUNNING,
+	STATUS_PAUSED,
+	STATUS_STOPPED,
+};
+
+struct container {
+	char *root;          /* --root */
+	char *id;
+	char *dir;           /* <root>/<id> */
+	char *bundle;        /* absolute */
+	char *rootfs;        /* absolute */
+	char *config_path;   /* <bundle>/config.json */
+	pid_t pid;           /* host pid of the init, 0 if never started */
+	uint64_t start_time; /* field 22 of /proc/pid/stat: a reused pid is not ours */
+	char *created;       /* RFC 3339 with nanoseconds, UTC */
+	char *owner;         /* "" for root, as runc */
+	struct cJSON *annotations; /* object or NULL */
+	struct cgroup *cg;   /* NULL when kura made none */
+	bool systemd_cgroup;
+	int lock_fd;         /* flock on <dir>/lock while held, else -1 */
+};
+
+/* Runc's id rules: [A-Za-z0-9][A-Za-z0-9_+.-]*, no "/" no "..", <= 1024. */
+int state_validate_id(const char *id, struct kerr *err);
+
+/*
+ * Load <root>/<id>.  "container does not exist" is the error text engines
+ * match when there is no such container (errnum ENOENT).
+ */
+int state_load(const char *root, const char *id, struct container *c, struct kerr *err);
+/* Take the per-container lock (flock LOCK_EX on <dir>/lock). */
+int state_lock(struct container *c, struct kerr *err);
+int state_save(const struct container *c, struct kerr *err);
+void state_free(struct container *c);
+
+/* Status from the init's liveness, the exec FIFO and the freezer. */
+enum container_status state_status(const struct container *c);
+const char *state_status_name(enum container_status s);
+/* True when c->pid still is the init we started (pid and start time match). */
+bool state_init_alive(const struct container *c);
+
+/* Start time (field 22) and state letter of /proc/PID/stat; -1 if gone. */
+int state_proc_stat(pid_t pid, uint64_t *start_time, char *pstate);
+
+/* The OCI state JSON (ociVersion, id, status, pid, bundle, ...) as runc prints it. */
+struct cJSON *state_oci_json(const struct container *c, enum container_status s);
+
+#endif

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+char *util_read_fd(int fd, size_t *len, struct kerr *err)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+
+	if (!buf) {
+		kerr_errno(err, ENOMEM, "read");
+		return NULL;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 >= cap) {
+			char *nb;
+
+			cap *= 2;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				kerr_errno(err, ENOMEM, "read");
+				return NULL;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			kerr_errno(err, errno, "read");
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+char *util_read_file(const char *path, size_t *len, struct kerr *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *r;
+
+	if (fd < 0) {
+		kerr_errno(err, errno, "open %s", path);
+		return NULL;
+	}
+	r = util_read_fd(fd, len, err);
+	if (!r)
+		kerr_wrap(err, "%s", path);
+	return r;
+}
+
+int util_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int util_write_file(const char *path, const char *buf, size_t len, struct kerr *err)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return kerr_errno(err, errno, "open %s", path);
+	if (util_write_all(fd, buf, len) < 0)
+		return kerr_errno(err, errno, "write %s", path);
+	return 0;
+}
+
+int util_write_atomic(const char *path, const char *buf, size_t len, mode_t mode,
+		      struct kerr *err)
+{
+	char tmp[PATH_MAX];
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return kerr_set(err, "%s: path too long", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return kerr_errno(err, errno, "open %s", tmp);
+	if (util_write_all(fd, buf, len) < 0) {
+		int e = errno;
+
+		close(fd);
+		unlink(tmp);
+		return kerr_errno(err, e, "write %s", tmp);
+	}
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+
+		unlink(tmp);
+		return kerr_errno(err, e, "rename %s", path);
+	}
+	return 0;
+}
+
+int util_mkdir_p(const char *path, mode_t mode, struct kerr *err)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(buf))
+		return kerr_set(err, "mkdir %s: bad path", path);
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return kerr_errno(err, errno, "mkdir %s", buf);
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return kerr_errno(err, errno, "mkdir %s", buf);
+	return 0;
+}
+
+int util_parse_long(const char *s, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}

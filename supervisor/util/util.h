@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Small helpers every module uses: cleanup attributes, fd ownership, files. */
+#ifndef KURA_UTIL_H
+#define KURA_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "kerr.h"
+
+static inline void util_closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+}
+static inline void util_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+#define _cleanup_close_ __attribute__((cleanup(util_closep)))
+#define _cleanup_free_ __attribute__((cleanup(util_freep)))
+
+/* Ownership leaves the variable; its cleanup then sees -1 / NULL. */
+static inline int take_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
+#define take_ptr(p) ({ __typeof__(p) _t = (p); (p) = NULL; _t; })
+
+/* Read a whole file (NUL-terminated; *len without the NUL). */
+char *util_read_file(const char *path, size_t *len, struct kerr *err);
+char *util_read_fd(int fd, size_t *len, struct kerr *err);
+/* Write all of buf to path (O_WRONLY|O_CLOEXEC, no create). */
+int util_write_file(const char *path, const char *buf, size_t len, struct kerr *err);
+/* Write path atomically: tmp file in the same dir + rename; mode for the new file. */
+int util_write_atomic(const char *path, const char *buf, size_t len, mode_t mode,
+		      struct kerr *err);
+/* mkdir -p; existing directories are fine. */
+int util_mkdir_p(const char *path, mode_t mode, struct kerr *err);
+/* write(2) until done, retrying EINTR. */
+int util_write_all(int fd, const void *buf, size_t len);
+/* Strict decimal parsing of a whole string. */
+int util_parse_long(const char *s, long long *out);
+
+#endif

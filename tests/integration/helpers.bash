@@ -1,0 +1,37 @@
+# Shared by the integration suites: load with `load helpers`.
+# Each test gets its own state root, bundle and container id; teardown removes
+# everything it made, so the host is left as found.
+
+KURA=${KURA:-$BATS_TEST_DIRNAME/../../build/kura}
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+
+# setup_bundle [ARG...]: $BUNDLE with a busybox rootfs running ARGS (default: sleep 1000)
+setup_bundle() {
+	TMP=$(mktemp -d /tmp/kura-test.XXXXXX)
+	BUNDLE=$TMP/bundle
+	ROOT=$TMP/state
+	ID=kt-$(basename "$TMP" | cut -d. -f2)-$BATS_TEST_NUMBER
+	if [ $# -eq 0 ]; then set -- sleep 1000; fi
+	KURA=$KURA "$REPO/scripts/mkbundle.sh" "$BUNDLE" "$@" >/dev/null
+}
+
+# kura ARGS: the binary with this test's --root
+kura() {
+	"$KURA" --root "$ROOT" "$@"
+}
+
+# config_set JQ-EXPR: edit the bundle's config.json in place
+config_set() {
+	jq "$@" "$BUNDLE/config.json" > "$BUNDLE/config.json.new"
+	mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+}
+
+teardown_bundle() {
+	if [ -n "${ROOT:-}" ] && [ -d "$ROOT" ]; then
+		for d in "$ROOT"/*; do
+			[ -d "$d" ] && "$KURA" --root "$ROOT" delete --force "$(basename "$d")" >/dev/null 2>&1
+		done
+	fi
+	[ -n "${TMP:-}" ] && rm -rf "$TMP"
+	return 0
+}

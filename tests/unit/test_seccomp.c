@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * seccomp_build: refusals checked on the error text, and every filter that
+ * builds is loaded for real in a child, which checks what its syscalls return.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "process_seccomp.h"
+#include "spec.h"
+#include "util.h"
+
+#define PODMAN_PROFILE "/usr/share/containers/seccomp.json"
+
+/* ---- building specs by hand ---- */
+
+static struct spec_syscall sc_rule(const char **names, size_t n, uint32_t action)
+{
+	struct spec_syscall sc;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.names.v = (char **)names;
+	sc.names.n = n;
+	sc.action = action;
+	return sc;
+}
+
+static struct spec_seccomp sec_spec(uint32_t def, struct spec_syscall *rules, size_t n)
+{
+	struct spec_seccomp s;
+
+	memset(&s, 0, sizeof(s));
+	s.present = true;
+	s.default_action = def;
+	s.syscalls = rules;
+	s.n_syscalls = n;
+	return s;
+}
+
+/* Build must fail; the message must contain want. */
+static void assert_refused(const struct spec_seccomp *s, const char *want)
+{
+	scmp_filter_ctx ctx = NULL;
+	struct kerr err = { 0 };
+
+	assert_int_equal(seccomp_build(s, &ctx, &err), -1);
+	assert_null(ctx);
+	if (!strstr(err.msg, want))
+		fail_msg("error \"%s\" lacks \"%s\"", err.msg, want);
+}
+
+static scmp_filter_ctx assert_builds(const struct spec_seccomp *s)
+{
+	scmp_filter_ctx ctx = NULL;
+	struct kerr err = { 0 };
+
+	if (seccomp_build(s, &ctx, &err) < 0)
+		fail_msg("seccomp_build: %s", err.msg);
+	assert_non_null(ctx);
+	return ctx;
+}
+
+/* ---- running a filter in a child ---- */
+
+/* One syscall the child makes after loading, and the errno it must see (0: success). */
+struct probe {
+	long nr;
+	long a0, a1;
+	int want_errno;
+};
+
+/*
+ * Fork; the child sets no_new_privs (so no privilege is needed), loads
+ * the filter and runs the probes; exit 0 when all saw what they should,
+ * else 10 + the index of the first that did not.
+ */
+static void run_probes(scmp_filter_ctx ctx, const struct probe *p, size_t n)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(ctx) < 0)
+			_exit(2);
+		for (size_t i = 0; i < n; i++) {
+			long r;
+
+			errno = 0;
+			r = syscall(p[i].nr, p[i].a0, p[i].a1, 0, 0, 0, 0);
+			if (p[i].want_errno == 0 ? r < 0 : (r != -1 || errno != p[i].want_errno))
+				_exit((int)(10 + i));
+		}
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) != 0)
+		fail_msg("child: exit %d (2: load failed, 10+i: probe i)", WEXITSTATUS(status));
+}
+
+static char probe_dir[64];
+
+static int probe_dir_setup(void **state)
+{
+	strcpy(probe_dir, "/tmp/kura-test-seccomp-XXXXXX");
+	assert_non_null(mkdtemp(probe_dir));
+	return 0;
+}
+
+static int probe_dir_teardown(void **state)
+{
+	char sub[96];
+
+	snprintf(sub, sizeof(sub), "%s/d", probe_dir);
+	rmdir(sub);
+	assert_int_equal(rmdir(probe_dir), 0);
+	return 0;
+}
+
+/* ---- tests ---- */
+
+static void test_errno_ret_reaches_the_caller(void **state)
+{
+	const char *names[] = { "mkdir", "mkdirat" };
+	struct spec_syscall r = sc_rule(names, 2, SCMP_ACT_ERRNO(0));
+	struct spec_seccomp s = sec_spec(SCMP_ACT_ALLOW, &r, 1);
+	char sub[96];
+	scmp_filter_ctx ctx;
+
+	r.has_errno_ret = true;
+	r.errno_ret = ENOSYS;
+	snprintf(sub, sizeof(sub), "%s/d", probe_dir);
+	ctx = assert_builds(&s);
+	{
+		struct probe p[] = {
+			{ SYS_mkdirat, AT_FDCWD, (long)sub, ENOSYS },
+			{ SYS_getpid, 0, 0, 0 },
+		};
+		run_probes(ctx, p, 2);
+	}
+	seccomp_release(ctx);
+	/* the filter, not a real failure: the directory was never made */
+	assert_int_equal(access(sub, F_OK), -1);
+}
+
+static void test_errno_defaults_to_eperm(void **state)
+{
+	const char *names[] = { "getppid" };
+	struct spec_syscall r = sc_rule(names, 1, SCMP_ACT_ERRNO(0));
+	struct spec_seccomp s = sec_spec(SCMP_ACT_ALLOW, &r, 1);
+	scmp_filter_ctx ctx = assert_builds(&s);
+	struct probe p[] = { { SYS_getppid, 0, 0, EPERM } };
+
+	run_probes(ctx, p, 1);
+	seccomp_release(ctx);
+}
+
+static void test_default_errno_ret(void **state)
+{
+	const char *names[] = { "exit_group", "exit", "getpid" };
+	struct spec_syscall r = sc_rule(names, 3, SCMP_ACT_ALLOW);
+	struct spec_seccomp s = sec_spec(SCMP_ACT_ERRNO(0), &r, 1);
+	scmp_filter_ctx ctx;
+	struct probe p[] = {
+		{ SYS_getpid, 0, 0, 0 },
+		{ SYS_getppid, 0, 0, ENOSYS },
+		{ SYS_getuid, 0, 0, ENOSYS },
+	};
+
+	s.has_default_errno_ret = true;
+	s.default_errno_ret = ENOSYS;
+	ctx = assert_builds(&s);
+	run_probes(ctx, p, 3);
+	seccomp_release(ctx);
+}
+
+static void test_unknown_syscall_skipped(void **state)
+{
+	const char *names[] = { "no_such_syscall_kura", "getppid" };
+	struct spec_syscall r = sc_rule(names, 2, SCMP_ACT_ERRNO(0));
+	struct spec_seccomp s = sec_spec(SCMP_ACT_ALLOW, &r, 1);
+	scmp_filter_ctx ctx;
+	struct probe p[] = { { SYS_getppid, 0, 0, EXDEV } };
+
+	r.has_errno_ret = true;
+	r.errno_ret = EXDEV;
+	ctx = assert_builds(&s);
+	/* the rest of the rule still applies */
+	run_probes(ctx, p, 1);
+	seccomp_release(ctx);
+}
+
+static void test_rule_equal_to_default_skipped(void **state)
+{
+	const char *names[] = { "getppid" };
+	struct spec_syscall r[2] = {
+		sc_rule(names, 1, SCMP_ACT_ALLOW),
+		sc_rule(names, 1, SCMP_ACT_ERRNO(0)),
+	};
+	struct spec_seccomp s = sec_spec(SCMP_ACT_ERRNO(0), r, 2);
+	scmp_filter_ctx raw = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+
+	/* what kura must work around: libseccomp refuses such a rule */
+	assert_non_null(raw);
+	assert_true(seccomp_rule_add(raw, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(getppid), 0) < 0);
+	seccomp_release(raw);
+
+	seccomp_release(assert_builds(&s));
+	/* ERRNO(1) vs a default of ERRNO(38): different actions, both kept */
+	s.has_default_errno_ret = true;
+	s.default_errno_ret = ENOSYS;
+	seccomp_release(assert_builds(&s));
+}
+
+static void test_args_conditions(void **state)
+{
+	const char *names[] = { "getpriority" };
+	struct spec_syscall_arg masked = {
+		.index = 0, .op = SCMP_CMP_MASKED_EQ, .value = 0xf0, .value_two = 0x10
+	};
+	struct spec_syscall r = sc_rule(names, 1, SCMP_ACT_ERRNO(0));
+	struct spec_seccomp s = sec_spec(SCMP_ACT_ALLOW, &r, 1);
+	scmp_filter_ctx ctx;
+	struct probe p[] = {
+		{ SYS_getpriority, 0x13, 0, ENOSYS },         /* 0x13 & 0xf0 == 0x10 */
+		{ SYS_getpriority, PRIO_PROCESS, 0, 0 },      /* not matched: allowed */
+		{ SYS_getpriority, 0x23, 0, EINVAL },         /* the kernel's own answer */
+	};
+
+	r.has_errno_ret = true;
+	r.errno_ret = ENOSYS;
+	r.args = &masked;
+	r.n_args = 1;
+	ctx = assert_builds(&s);
+	run_probes(ctx, p, 3);
+	seccomp_release(ctx);
+}
+
+static void test_args_two_on_one_index_are_ored(void **state)
+{
+	const char *names[] = { "getpriority" };
+	struct spec_syscall_arg args[] = {
+		{ .index = 0, .op = SCMP_CMP_EQ, .value = 5 },
+		{ .index = 0, .op = SCMP_CMP_EQ, .value = 6 },
+	};
+	struct spec_syscall r = sc_rule(names, 1, SCMP_ACT_ERRNO(0));
+	struct spec_seccomp s = sec_spec(SCMP_ACT_ALLOW, &r, 1);
+	scmp_filter_ctx ctx;
+	struct probe p[] = {
+		{ SYS_getpriority, 5, 0, ENOSYS },
+		{ SYS_getpriority, 6, 0, ENOSYS },
+		{ SYS_getpriority, 7, 0, EINVAL },
+	};
+
+	r.has_errno_ret = true;
+	r.errno_ret = ENOSYS;
+	r.args = args;
+	r.n_args = 2;
+	ctx = assert_builds(&s);
+	run_probes(ctx, p, 3);
+	seccomp_release(ctx);
+}
+
+static void test_args_on_two_indexes_are_anded(void **state)
+{
+	const char *names[] = { "getpriority" };
+	struct spec_syscall_arg args[] = {
+		{ .index = 0, .op = SCMP_CMP_EQ, .value = 5 },
+		{ .index = 1, .op = SCMP_CMP_GT, .value = 100 },
+	};
+	struct spec_syscall r = sc_rule(names, 1, SCMP_ACT_ERRNO(0));
+	struct spec_seccomp s = sec_spec(SCMP_ACT_ALLOW, &r, 1);
+	scmp_filter_ctx ctx;
+	struct probe p[] = {
+		{ SYS_getpriority, 5, 101, ENOSYS },
+		{ SYS_getpriority, 5, 100, EINVAL },
+		{ SYS_getpriority, 4, 101, EINVAL },
+	};
+
+	r.has_errno_ret = true;
+	r.errno_ret = ENOSYS;
+	r.args = args;
+	r.n_args = 2;
+	ctx = assert_builds(&s);
+	run_probes(ctx, p, 3);
+	seccomp_release(ctx);
+}
+
+static void test_refusals(void **state)
+{
+	const char *names[] = { "getpid" };
+	const char *write_names[] = { "getpid", "write" };
+	struct spec_syscall_arg bad_index = { .index = 6, .op = SCMP_CMP_EQ };
+	struct spec_syscall_arg bad_op = { .index = 0, .op = 99 };
+	struct spec_syscall r = sc_rule(names, 1, SCMP_ACT_ERRNO(0));
+	struct spec_seccomp s = sec_spec(SCMP_ACT_ALLOW, &r, 1);
+	char *arch[] = { (char *)"SCMP_ARCH_X86_64", (char *)"SCMP_ARCH_VAX" };
+	char *flag[] = { (char *)"SECCOMP_FILTER_FLAG_LOG", (char *)"SECCOMP_FILTER_FLAG_BOGUS" };
+
+	r.args = &bad_index;
+	r.n_args = 1;
+	assert_refused(&s, ".linux.seccomp.syscalls[0].args[0].index: 6 is not below 6");
+	r.args = &bad_op;
+	assert_refused(&s, ".linux.seccomp.syscalls[0].args[0].op: unknown operator 99");
+	r.args = NULL;
+	r.n_args = 0;
+
+	s.architectures.v = arch;
+	s.architectures.n = 2;
+	assert_refused(&s, ".linux.seccomp.architectures[1]: unknown architecture \"SCMP_ARCH_VAX\"");
+	s.architectures.n = 0;
+
+	s.flags.v = flag;
+	s.flags.n = 2;
+	assert_refused(&s, ".linux.seccomp.flags[1]: unknown flag \"SECCOMP_FILTER_FLAG_BOGUS\"");
+	s.flags.n = 0;
+
+	r.action = 0x12345678;
+	assert_refused(&s, ".linux.seccomp.syscalls[0].action: unknown action");
+	r.action = SCMP_ACT_ERRNO(0);
+
+	/* a notifying filter needs somewhere to send its listener */
+	r.action = SCMP_ACT_NOTIFY;
+	assert_refused(&s, ".linux.seccomp.listenerPath: required by SCMP_ACT_NOTIFY");
+	s.listener_path = (char *)"/run/agent.sock";
+	seccomp_release(assert_builds(&s));
+	/* the init half needs write/sendmsg/recv* to hand the listener over */
+	r.names.v = (char **)write_names;
+	r.names.n = 2;
+	assert_refused(&s, ".linux.seccomp.syscalls[0]: SCMP_ACT_NOTIFY cannot be used for \"write\"");
+	s.default_action = SCMP_ACT_NOTIFY;
+	assert_refused(&s, ".linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
+}
+
+static void test_wait_killable_recv(void **state)
+{
+	char *flag[] = { (char *)"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" };
+	struct spec_seccomp s = sec_spec(SCMP_ACT_ALLOW, NULL, 0);
+
+	s.flags.v = flag;
+	s.flags.n = 1;
+#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
+	seccomp_release(assert_builds(&s));
+#else
+	assert_refused(&s, ".linux.seccomp.flags[0]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs libseccomp >= 2.6.0");
+#endif
+}
+
+static void test_flags_arches_and_nnp_attrs(void **state)
+{
+	char *arch[] = { (char *)"SCMP_ARCH_X86_64", (char *)"SCMP_ARCH_X86", (char *)"SCMP_ARCH_X32" };
+	char *flag[] = { (char *)"SECCOMP_FILTER_FLAG_TSYNC", (char *)"SECCOMP_FILTER_FLAG_LOG",
+			 (char *)"SECCOMP_FILTER_FLAG_SPEC_ALLOW" };
+	struct spec_seccomp s = sec_spec(SCMP_ACT_ALLOW, NULL, 0);
+	scmp_filter_ctx ctx;
+	uint32_t v;
+
+	s.architectures.v = arch;
+	s.architectures.n = 3;
+	s.flags.v = flag;
+	s.flags.n = 3;
+	ctx = assert_builds(&s);
+	assert_int_equal(seccomp_arch_exist(ctx, SCMP_ARCH_X86), 0);
+	assert_int_equal(seccomp_arch_exist(ctx, SCMP_ARCH_X32), 0);
+	assert_int_equal(seccomp_arch_exist(ctx, SCMP_ARCH_AARCH64), -EEXIST);
+	assert_int_equal(seccomp_attr_get(ctx, SCMP_FLTATR_CTL_TSYNC, &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(seccomp_attr_get(ctx, SCMP_FLTATR_CTL_LOG, &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(seccomp_attr_get(ctx, SCMP_FLTATR_CTL_SSB, &v), 0);
+	assert_int_equal(v, 1);
+	/* noNewPrivileges decides, not libseccomp's default of setting it */
+	assert_int_equal(seccomp_attr_get(ctx, SCMP_FLTATR_CTL_NNP, &v), 0);
+	assert_int_equal(v, 0);
+	seccomp_release(ctx);
+}
+
+static void test_every_action_builds(void **state)
+{
+	const char *names[] = { "getppid" };
+	const uint32_t actions[] = { SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP,
+				     SCMP_ACT_ERRNO(0), SCMP_ACT_TRACE(0), SCMP_ACT_LOG,
+				     SCMP_ACT_NOTIFY };
+
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+		struct spec_syscall r = sc_rule(names, 1, actions[i]);
+		struct spec_seccomp s = sec_spec(SCMP_ACT_ALLOW, &r, 1);
+
+		s.listener_path = (char *)"/run/agent.sock";
+		seccomp_release(assert_builds(&s));
+	}
+}
+
+/*
+ * podman's default profile, turned into the OCI form podman hands to a
+ * runtime: entries for other arches dropped, entries gated on a
+ * capability taken as for a container without it (includes.caps dropped,
+ * excludes.caps kept), archMap replaced by the native arches.
+ */
+static char *podman_profile_config(void)
+{
+	_cleanup_free_ char *text = NULL;
+	struct kerr err;
+	cJSON *prof, *cfg, *lin, *sec, *out, *arches, *it;
+	char *json;
+
+	text = util_read_file(PODMAN_PROFILE, NULL, &err);
+	if (!text)
+		return NULL;
+	prof = cJSON_Parse(text);
+	assert_non_null(prof);
+	sec = cJSON_CreateObject();
+	cJSON_AddItemToObject(sec, "defaultAction",
+			      cJSON_Duplicate(cJSON_GetObjectItem(prof, "defaultAction"), 1));
+	cJSON_AddItemToObject(sec, "defaultErrnoRet",
+			      cJSON_Duplicate(cJSON_GetObjectItem(prof, "defaultErrnoRet"), 1));
+	arches = cJSON_AddArrayToObject(sec, "architectures");
+	cJSON_AddItemToArray(arches, cJSON_CreateString("SCMP_ARCH_X86_64"));
+	cJSON_AddItemToArray(arches, cJSON_CreateString("SCMP_ARCH_X86"));
+	cJSON_AddItemToArray(arches, cJSON_CreateString("SCMP_ARCH_X32"));
+	out = cJSON_AddArrayToObject(sec, "syscalls");
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(prof, "syscalls"))
+	{
+		cJSON *inc = cJSON_GetObjectItem(it, "includes");
+		cJSON *exc = cJSON_GetObjectItem(it, "excludes");
+		cJSON *inc_arches = inc ? cJSON_GetObjectItem(inc, "arches") : NULL;
+		cJSON *copy;
+		bool keep = true;
+
+		if (inc && cJSON_GetObjectItem(inc, "caps"))
+			keep = false;
+		if (inc_arches) {
+			cJSON *a;
+
+			keep = false;
+			cJSON_ArrayForEach(a, inc_arches)
+				if (cJSON_IsString(a) && strcmp(a->valuestring, "amd64") == 0)
+					keep = true;
+		}
+		if (exc && cJSON_GetObjectItem(exc, "arches"))
+			keep = false;
+		if (!keep)
+			continue;
+		copy = cJSON_Duplicate(it, 1);
+		cJSON_DeleteItemFromObject(copy, "includes");
+		cJSON_DeleteItemFromObject(copy, "excludes");
+		cJSON_DeleteItemFromObject(copy, "comment");
+		cJSON_AddItemToArray(out, copy);
+	}
+	cJSON_Delete(prof);
+
+	cfg = cJSON_CreateObject();
+	cJSON_AddStringToObject(cfg, "ociVersion", "1.2.0");
+	cJSON_AddItemToObject(cfg, "root", cJSON_CreateObject());
+	cJSON_AddStringToObject(cJSON_GetObjectItem(cfg, "root"), "path", "rootfs");
+	lin = cJSON_AddObjectToObject(cfg, "linux");
+	cJSON_AddItemToObject(lin, "seccomp", sec);
+	json = cJSON_PrintUnformatted(cfg);
+	cJSON_Delete(cfg);
+	return json;
+}
+
+static void test_podman_default_profile(void **state)
+{
+	_cleanup_free_ char *json = podman_profile_config();
+	struct spec_errors errs = { 0 };
+	struct spec sp;
+	scmp_filter_ctx ctx;
+	int memfd;
+	struct stat st;
+
+	if (!json)
+		skip();
+	if (spec_parse(json, strlen(json), "config.json", &sp, &errs) < 0)
+		fail_msg("spec_parse: %s", errs.n ? errs.msg[0] : "?");
+	assert_true(sp.linux_.seccomp.n_syscalls > 20);
+	ctx = assert_builds(&sp.linux_.seccomp);
+
+	/* exported without loading: a real BPF program comes out */
+	memfd = memfd_create("bpf", MFD_CLOEXEC);
+	assert_true(memfd >= 0);
+	assert_int_equal(seccomp_export_bpf(ctx, memfd), 0);
+	assert_int_equal(fstat(memfd, &st), 0);
+	assert_true(st.st_size > 100 * 8);
+	close(memfd);
+
+	{
+		struct probe p[] = {
+			{ SYS_getpid, 0, 0, 0 },
+			{ SYS_add_key, 0, 0, ENOSYS },   /* unlisted: defaultErrnoRet 38 */
+			{ SYS_swapon, 0, 0, EPERM },     /* listed with errnoRet 1 */
+			{ SYS_bpf, 0, 0, EPERM },        /* CAP_SYS_ADMIN absent */
+			{ SYS_personality, 0xffffffff, 0, 0 }, /* allowed by its args rule */
+			{ SYS_personality, 0x12345, 0, ENOSYS },
+		};
+		run_probes(ctx, p, sizeof(p) / sizeof(p[0]));
+	}
+	seccomp_release(ctx);
+	spec_free(&sp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_errno_ret_reaches_the_caller, probe_dir_setup,
+						probe_dir_teardown),
+		cmocka_unit_test(test_errno_defaults_to_eperm),
+		cmocka_unit_test(test_default_errno_ret),
+		cmocka_unit_test(test_unknown_syscall_skipped),
+		cmocka_unit_test(test_rule_equal_to_default_skipped),
+		cmocka_unit_test(test_args_conditions),
+		cmocka_unit_test(test_args_two_on_one_index_are_ored),
+		cmocka_unit_test(test_args_on_two_indexes_are_anded),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_wait_killable_recv),
+		cmocka_unit_test(test_flags_arches_and_nnp_attrs),
+		cmocka_unit_test(test_every_action_builds),
+		cmocka_unit_test(test_podman_default_profile),
+	};
+
+	return cmocka_run_group_tests_name("seccomp", tests, NULL, NULL);
+}
