@@ -77,7 +77,9 @@ if ! KURA=$kura "$here/mkbundle.sh" "$bundle" /bin/true >/dev/null 2>&1; then
 	rm -rf "$bundle"
 	KURA=$(command -v runc) "$here/mkbundle.sh" "$bundle" /bin/true >/dev/null
 fi
-jq '.process.terminal = false | .process.args = ["/bin/true"]' "$bundle/config.json" \
+# crun 1.8.1 refuses ociVersion 1.2.x ("unknown version specified"): one version all three read.
+jq '.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["/bin/true"]' \
+	"$bundle/config.json" \
 	> "$bundle/config.json.new" && mv "$bundle/config.json.new" "$bundle/config.json"
 sleeper=$work/sleeper
 mkdir -p "$sleeper"
@@ -128,8 +130,8 @@ for rt in $active; do
 	i=0
 	while [ $i -lt "$rss_runs" ]; do
 		sh -c "$(rt_cmd "$rt" "exec /usr/bin/time -f %M -o $work/$rt-rss.one $R run --bundle $bundle m\$\$")" \
-			</dev/null >/dev/null 2>&1
-		cat "$work/$rt-rss.one" >>"$work/$rt-rss"
+			</dev/null >/dev/null 2>&1 || { echo "bench: $rt run failed (rss)" >&2; exit 1; }
+		tail -n 1 "$work/$rt-rss.one" >>"$work/$rt-rss"
 		i=$((i + 1))
 	done
 done

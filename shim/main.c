@@ -121,6 +121,12 @@ static void shim_join(const struct bootstrap *b)
 	}
 }
 
+static void shim_dumpable(int on)
+{
+	if (prctl(PR_SET_DUMPABLE, on, 0, 0, 0) < 0)
+		shim_die(errno, "prctl PR_SET_DUMPABLE %d", on);
+}
+
 static void shim_new_user(void)
 {
 	struct sync_msg m;
@@ -128,6 +134,8 @@ static void shim_new_user(void)
 
 	if (unshare(CLONE_NEWUSER) < 0)
 		shim_die(errno, "unshare user namespace");
+	/* a rootless kura may open /proc/<shim>/uid_map only of a dumpable process */
+	shim_dumpable(1);
 	if (sync_send(sync_fd, SYNC_MAP_IDS, (int32_t)getpid(), NULL) < 0)
 		shim_die(errno, "send map-ids");
 	r = sync_recv(sync_fd, &m);
@@ -144,6 +152,7 @@ static void shim_new_user(void)
 		shim_die(errno, "setresgid 0 in new user namespace");
 	if (setresuid(0, 0, 0) < 0)
 		shim_die(errno, "setresuid 0 in new user namespace");
+	shim_dumpable(0);
 }
 
 static void shim_write(const char *path, const char *text)
@@ -175,12 +184,12 @@ static void shim_time_offsets(const struct bootstrap *b)
 	if (n == 0)
 		return;
 	/*
-	 * The setresuid() into a new user namespace cleared the dumpable flag,
-	 * which hands /proc/self/ to the host's root: take it back for the write.
+	 * Not dumpable, /proc/self/ belongs to the host's root, which a shim in
+	 * a new user namespace is not: dumpable for the one write.
 	 */
-	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
-		shim_die(errno, "prctl PR_SET_DUMPABLE");
+	shim_dumpable(1);
 	shim_write("/proc/self/timens_offsets", text);
+	shim_dumpable(0);
 }
 
 __attribute__((noreturn)) static void shim_exec_init(const struct bootstrap *b,
@@ -201,6 +210,7 @@ int main(int argc, char **argv)
 	uint32_t rest;
 	size_t len;
 	long pid;
+	int gate[2];
 
 	if (argc != 2 || (sync_fd = shim_parse_fd(argv[1])) < 0) {
 		dprintf(2, "usage: kura-shim SYNCFD (started by kura, not by hand)\n");
@@ -211,8 +221,9 @@ int main(int argc, char **argv)
 		shim_die(0, "%s", errbuf);
 
 	/*
-	 * First, while the shim holds kura's credentials: lowering the score
-	 * needs CAP_SYS_RESOURCE in the initial user namespace.
+	 * First, while the shim holds kura's credentials and is dumpable (its
+	 * /proc/self/ files are its own): lowering the score needs
+	 * CAP_SYS_RESOURCE in the initial user namespace.
 	 */
 	if (b.has_oom_score_adj) {
 		char v[16];
@@ -220,6 +231,12 @@ int main(int argc, char **argv)
 		snprintf(v, sizeof(v), "%d", (int)b.oom_score_adj);
 		shim_write("/proc/self/oom_score_adj", v);
 	}
+	/*
+	 * Non-dumpable until the exec: in exec mode the clone below sits in the
+	 * container's pid namespace, and a process there must not reach this
+	 * host binary through /proc/<pid>/exe (CVE-2019-5736, for the shim).
+	 */
+	shim_dumpable(0);
 	shim_join(&b);
 	if (b.clone_flags & CLONE_NEWUSER)
 		shim_new_user();
@@ -228,17 +245,38 @@ int main(int argc, char **argv)
 		shim_die(errno, "unshare namespaces 0x%x", rest);
 	if (b.clone_flags & CLONE_NEWTIME)
 		shim_time_offsets(&b);
-	/* The init must not hold a writable-or-not fd of kura's binary. */
+	/* Once it runs, the init half keeps no fd of kura's binary. */
 	if (fcntl(b.init_fd, F_SETFD, FD_CLOEXEC) < 0)
 		shim_die(errno, "init fd %d", (int)b.init_fd);
 
+	/*
+	 * The init and the shim share the socket: SYNC_PID must be on it before
+	 * anything the init says, so the init waits for the shim's word on
+	 * this pipe before it execs (EOF instead: the shim died, kura gave up
+	 * on it, the init must not run).
+	 */
+	if (pipe2(gate, O_CLOEXEC) < 0)
+		shim_die(errno, "pipe");
 	/* Raw clone: fork() semantics, but kura becomes the init's parent. */
 	pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
 	if (pid < 0)
 		shim_die(errno, "clone init");
-	if (pid == 0)
+	if (pid == 0) {
+		char c;
+		ssize_t n;
+
+		close(gate[1]);
+		do
+			n = read(gate[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			_exit(1);
+		close(gate[0]);
 		shim_exec_init(&b, argv[1]);
+	}
 	if (sync_send(sync_fd, SYNC_PID, (int32_t)pid, NULL) < 0)
 		shim_die(errno, "send pid");
+	if (write(gate[1], "", 1) != 1)
+		shim_die(errno, "release init");
 	return 0;
 }

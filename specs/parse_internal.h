@@ -92,6 +92,5 @@ cJSON *pctx_parse_json(struct pctx *c, const char *text, size_t len);
 void spec_strv_free(struct spec_strv *v);
 void spec_kv_list_free(struct spec_kv_list *l);
 void spec_linux_free(struct spec_linux *l);
-void spec_resources_free(struct spec_resources *r);
 
 #endif

@@ -97,7 +97,6 @@ static void parse_time_offsets(struct pctx *c, const cJSON *obj, struct spec_lin
 static void parse_device(struct pctx *c, const cJSON *e, struct spec_device *d)
 {
 	char *type = NULL;
-	int64_t mode;
 
 	if (pv_object(c, e) < 0)
 		return;
@@ -117,10 +116,11 @@ static void parse_device(struct pctx *c, const cJSON *e, struct spec_device *d)
 
 	d->has_major = pj_i64(c, e, "major", &d->major, need) > 0;
 	d->has_minor = pj_i64(c, e, "minor", &d->minor, need) > 0;
-	if (pj_int(c, e, "fileMode", 0, 07777, &mode, 0) > 0) {
-		d->has_file_mode = true;
-		d->file_mode = (uint32_t)mode;
-	}
+	/*
+	 * Any uint32, as runc takes it: some engines pass a Go os.FileMode with
+	 * type bits above 07777; the runtime uses the permission bits only.
+	 */
+	d->has_file_mode = pj_u32(c, e, "fileMode", &d->file_mode, 0) > 0;
 	d->has_uid = pj_u32(c, e, "uid", &d->uid, 0) > 0;
 	d->has_gid = pj_u32(c, e, "gid", &d->gid, 0) > 0;
 }

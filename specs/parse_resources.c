@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Iterate an array field: f(c, element, index, arg) with the element's path pushed. */
+/*
+ * Walk the elements e (index i) of arr, the JSON value of key, with ".key"
+ * pushed on the path for the whole loop (popped after it; no break inside).
+ */
 #define FOR_EACH_IN(c, arr, key, i, e)                                               \
 	for (size_t _saved = pctx_push_key(c, key), i = 0, _once = 1; _once;          \
 	     _once = 0, pctx_pop(c, _saved))                                          \
@@ -81,12 +84,15 @@ static void parse_memory(struct pctx *c, const cJSON *obj, struct spec_memory *m
 	m->has_swap = pj_i64(c, o, "swap", &m->swap, 0) > 0;
 	m->has_kernel = pj_i64(c, o, "kernel", &m->kernel, 0) > 0;
 	m->has_kernel_tcp = pj_i64(c, o, "kernelTCP", &m->kernel_tcp, 0) > 0;
-	{
-		int64_t sw;
+	if (pj_u64(c, o, "swappiness", &m->swappiness, 0) > 0) {
+		/* -1 cast to uint64 means "unset" to runc; engines rely on it. */
+		m->has_swappiness = m->swappiness != UINT64_MAX;
+		if (m->has_swappiness && m->swappiness > 100) {
+			size_t s2 = pctx_push_key(c, "swappiness");
 
-		if (pj_int(c, o, "swappiness", 0, 100, &sw, 0) > 0) {
-			m->has_swappiness = true;
-			m->swappiness = (uint64_t)sw;
+			pctx_error(c, "must be between 0 and 100, not %llu",
+				   (unsigned long long)m->swappiness);
+			pctx_pop(c, s2);
 		}
 	}
 	m->has_disable_oom_killer =
@@ -181,6 +187,21 @@ static void parse_blkio(struct pctx *c, const cJSON *obj, struct spec_blkio *b)
 	pctx_pop(c, saved);
 }
 
+/* The cgroup file is hugetlb.<size>.limit_in_bytes: "2MB", "1GB", never "2mb". */
+static void check_page_size(struct pctx *c, const char *size)
+{
+	size_t digits = strspn(size, "0123456789");
+	size_t saved;
+
+	if (digits > 0 && size[0] != '0' && strchr("KMG", size[digits]) && size[digits] &&
+	    strcmp(size + digits + 1, "B") == 0)
+		return;
+	saved = pctx_push_key(c, "pageSize");
+	pctx_error(c, "invalid page size \"%s\" (want a number and KB, MB or GB, e.g. \"2MB\")",
+		   size);
+	pctx_pop(c, saved);
+}
+
 static void parse_hugepages(struct pctx *c, const cJSON *obj, struct spec_resources *r)
 {
 	const cJSON *a = pj_array(c, obj, "hugepageLimits", 0);
@@ -196,8 +217,9 @@ static void parse_hugepages(struct pctx *c, const cJSON *obj, struct spec_resour
 		size_t s2 = pctx_push_index(c, i);
 
 		if (pv_object(c, e) == 0) {
-			pj_string(c, e, "pageSize", &r->hugepage_limits[i].page_size,
-				  PJ_REQUIRED | PJ_NONEMPTY);
+			if (pj_string(c, e, "pageSize", &r->hugepage_limits[i].page_size,
+				      PJ_REQUIRED) > 0)
+				check_page_size(c, r->hugepage_limits[i].page_size);
 			pj_u64(c, e, "limit", &r->hugepage_limits[i].limit, PJ_REQUIRED);
 		}
 		pctx_pop(c, s2);
@@ -282,4 +304,27 @@ void spec_parse_resources_obj(struct pctx *c, const cJSON *obj, struct spec_reso
 	parse_network(c, obj, &r->network);
 	parse_rdma(c, obj, r);
 	pj_kv(c, obj, "unified", &r->unified);
+}
+
+int spec_resources_parse(const char *text, size_t len, const char *file,
+			 struct spec_resources *out, struct spec_errors *errs)
+{
+	struct spec_resources r = { 0 };
+	struct pctx c;
+	cJSON *root;
+
+	memset(out, 0, sizeof(*out));
+	pctx_init(&c, file ? file : "resources.json", errs);
+	root = pctx_parse_json(&c, text, len);
+	if (!root)
+		return -1;
+	if (pv_object(&c, root) == 0)
+		spec_parse_resources_obj(&c, root, &r);
+	cJSON_Delete(root);
+	if (c.n_errs) {
+		spec_resources_free(&r);
+		return -1;
+	}
+	*out = r;
+	return 0;
 }

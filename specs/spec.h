@@ -375,8 +375,9 @@ void spec_errors_free(struct spec_errors *e);
 
 /*
  * Parse a config.json text.  `file` names it in messages ("config.json").
- * Returns 0 with *out filled, or -1 with every problem in *errs (and the first
- * in *err, when err is not NULL).  *out is left zeroed on failure.
+ * Returns 0 with *out filled, or -1 with every problem appended to *errs
+ * (errs may be NULL: only the verdict is wanted).  *out is left zeroed on
+ * failure.  Unknown fields are ignored, as the spec asks.
  */
 int spec_parse(const char *text, size_t len, const char *file, struct spec *out,
 	       struct spec_errors *errs);
@@ -387,8 +388,13 @@ int spec_load_file(const char *path, const char *file, struct spec *out,
 int spec_process_parse(const char *text, size_t len, const char *file,
 		       struct spec_process *out, struct spec_errors *errs);
 
+/* A LinuxResources object alone (`kura update --resources`), same rules. */
+int spec_resources_parse(const char *text, size_t len, const char *file,
+			 struct spec_resources *out, struct spec_errors *errs);
+
 void spec_free(struct spec *s);
 void spec_process_free(struct spec_process *p);
+void spec_resources_free(struct spec_resources *r);
 
 /* ---- lookups shared by the parser and the runtime ---- */
 

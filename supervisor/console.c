@@ -150,6 +150,17 @@ int console_connect(const char *path, struct kerr *err)
 	return take_fd(&fd);
 }
 
+/* termios on a master applies to its slave: this is the container's output mode. */
+static void console_clear_onlcr(int master)
+{
+	struct termios t;
+
+	if (tcgetattr(master, &t) == 0) {
+		t.c_oflag &= ~(tcflag_t)ONLCR;
+		tcsetattr(master, TCSANOW, &t);
+	}
+}
+
 int console_recv_master(int sock, struct kerr *err)
 {
 	union {
@@ -196,6 +207,13 @@ int console_recv_master(int sock, struct kerr *err)
 		close(master);
 		return kerr_set(err, "receive pty master: control data truncated");
 	}
+	/*
+	 * Captured output (a pipe, a file) gets the container's "\n" as written,
+	 * as runc gives it; a terminal of ours keeps the pty's "\r\n".  Done on
+	 * receipt, before `start`, so no early write slips through with "\r".
+	 */
+	if (!isatty(STDOUT_FILENO))
+		console_clear_onlcr(master);
 	return master;
 }
 

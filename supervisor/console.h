@@ -22,7 +22,10 @@ int console_setup_exec(int console_sock, uint32_t height, uint32_t width, struct
 /* Connect to a --console-socket path; a CLOEXEC fd, or -1 with *err. */
 int console_connect(const char *path, struct kerr *err);
 
-/* Receive a pty master sent on sock (the runc protocol); the fd, or -1. */
+/*
+ * Receive a pty master sent on sock (the runc protocol); the fd, or -1.
+ * When our stdout is not a terminal, ONLCR is cleared (as runc does).
+ */
 int console_recv_master(int sock, struct kerr *err);
 
 /*

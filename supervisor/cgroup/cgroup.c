@@ -172,29 +172,20 @@ static int cgroup_apply(const struct cgroup *cg, const struct spec_linux *lx,
 	return 0;
 }
 
-int cgroup_create(const struct spec *s, const char *id, bool systemd,
-		  struct cgroup **out, struct kerr *err)
+int cgroup_create_from(const struct spec *s, const char *id, const char *mountinfo,
+		       const char *proc_cgroup, struct cgroup **out, struct kerr *err)
 {
-	_cleanup_free_ char *inner = NULL, *mi = NULL, *own = NULL;
+	_cleanup_free_ char *inner = NULL;
 	const struct spec_resources *r = s->has_linux ? &s->linux_.resources : NULL;
 	struct spec_resources none = { 0 };
 	struct cgroup *cg = NULL;
 	char wanted[256];
 
-	if (systemd && cgroup_systemd_check(err) < 0)
-		return -1;
 	inner = cgroup_inner_path(s->has_linux ? s->linux_.cgroups_path : NULL, id);
 	if (!inner)
 		return kerr_errno(err, ENOMEM, "cgroup");
-	mi = util_read_file("/proc/self/mountinfo", NULL, err);
-	if (!mi)
+	if (cgroup_layout(mountinfo, proc_cgroup, inner, &cg, err) < 0)
 		return -1;
-	own = util_read_file("/proc/self/cgroup", NULL, err);
-	if (!own)
-		return -1;
-	if (cgroup_layout(mi, own, inner, &cg, err) < 0)
-		return -1;
-	cg->systemd = systemd;
 	if (!r)
 		r = &none;
 	cgroup_v2_needed(r, wanted, sizeof(wanted));
@@ -219,9 +210,51 @@ fail:
 	return -1;
 }
 
+int cgroup_create(const struct spec *s, const char *id, bool systemd,
+		  struct cgroup **out, struct kerr *err)
+{
+	_cleanup_free_ char *mi = NULL, *own = NULL;
+
+	if (systemd && cgroup_systemd_check(err) < 0)
+		return -1;
+	mi = util_read_file("/proc/self/mountinfo", NULL, err);
+	if (!mi)
+		return -1;
+	own = util_read_file("/proc/self/cgroup", NULL, err);
+	if (!own)
+		return -1;
+	if (cgroup_create_from(s, id, mi, own, out, err) < 0)
+		return -1;
+	(*out)->systemd = systemd;
+	return 0;
+}
+
+/* Enable v2 controllers in every ancestor of an existing cgroup (for update). */
+static void hier_enable(const struct cgroup_hier *h, const char *wanted)
+{
+	size_t ml = strlen(h->mount);
+	_cleanup_free_ char *cur = strdup(h->path);
+
+	if (!cur || strncmp(cur, h->mount, ml) || cur[ml] != '/')
+		return;
+	for (char *p = cur + ml; p; p = strchr(p + 1, '/')) {
+		char c = *p;
+
+		*p = '\0';
+		subtree_enable(p == cur + ml ? h->mount : cur, wanted);
+		*p = c;
+	}
+}
+
 int cgroup_update(const struct cgroup *cg, const struct spec_resources *r, struct kerr *err)
 {
 	const struct cgroup_hier *u = cgroup_unified(cg);
+	char wanted[256];
+
+	/* a limit the container was created without may need its controller now */
+	cgroup_v2_needed(r, wanted, sizeof(wanted));
+	if (u && *wanted)
+		hier_enable(u, wanted);
 
 	/* devices are the container's for good: update, as runc's, leaves them */
 	if (cg->mode == CGROUP_V2)
@@ -365,6 +398,10 @@ int cgroup_from_json(const struct cJSON *j, struct cgroup **out, struct kerr *er
 		cg->n++;
 		if (!h->controllers || !h->mount || !h->path)
 			goto bad;
+		/* every write later goes to path: it must be inside its hierarchy */
+		if (strncmp(h->path, h->mount, strlen(h->mount)) ||
+		    h->path[strlen(h->mount)] != '/' || strstr(h->path, "/.."))
+			goto bad;
 		cJSON_ArrayForEach(m, made) {
 			if (!cJSON_IsString(m))
 				goto bad;
@@ -495,24 +532,28 @@ int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct kerr *e
 int cgroup_kill_all(const struct cgroup *cg, int sig, struct kerr *err)
 {
 	const struct cgroup_hier *u = cgroup_unified(cg);
-	bool was_frozen = cgroup_is_frozen(cg);
+	bool was_frozen = cgroup_is_frozen(cg), froze;
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0;
 	int ret = 0;
+	struct kerr ferr;
 
 	/* cgroup.kill reaches every process, frozen or not, with no fork race */
 	if (sig == SIGKILL && cg->mode == CGROUP_V2 && u &&
 	    cgroup_file_exists(u->path, "cgroup.kill"))
 		return cgroup_write(u->path, "cgroup.kill", "1", err);
-	/* freezing stops forks escaping the walk; a frozen v1 task ignores even SIGKILL */
-	if (cgroup_freeze(cg, true, err) < 0)
-		return -1;
+	/*
+	 * Freezing stops forks escaping the walk, and a frozen v1 task ignores
+	 * even SIGKILL until thawed; without a freezer, signal all the same.
+	 */
+	froze = cgroup_freeze(cg, true, &ferr) == 0;
+
 	if (cgroup_pids(cg, &pids, &n, err) < 0)
 		ret = -1;
 	for (size_t i = 0; ret == 0 && i < n; i++)
 		if (kill(pids[i], sig) < 0 && errno != ESRCH)
 			ret = kerr_errno(err, errno, "kill %d", (int)pids[i]);
-	if (!was_frozen || sig == SIGKILL) {
+	if (froze && (!was_frozen || sig == SIGKILL)) {
 		struct kerr e2;
 
 		if (cgroup_freeze(cg, false, ret < 0 ? &e2 : err) < 0 && ret == 0)

@@ -53,6 +53,12 @@ int cgroup_update(const struct cgroup *cg, const struct spec_resources *r, struc
  */
 size_t cgroup_v1_paths(const struct cgroup *cg, const char ***names, const char ***paths);
 
+/*
+ * What kura ignores in linux.resources, as runc does (memory.kernel,
+ * memory.kernelTCP): a warning text for the caller to log, or NULL.
+ */
+const char *cgroup_resources_warning(const struct spec_resources *r);
+
 /* `kura events --stats` body (runc's JSON "data" object). */
 struct cJSON *cgroup_stats(const struct cgroup *cg, struct kerr *err);
 

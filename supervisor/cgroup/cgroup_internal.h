@@ -67,6 +67,9 @@ bool cgroup_has_controller(const char *list, const char *name);
 /* Build the struct cgroup paths for `inner` from mountinfo/proc text (no mkdir). */
 int cgroup_layout(const char *mountinfo, const char *proc_cgroup, const char *inner,
 		  struct cgroup **out, struct kerr *err);
+/* cgroup_create with the mountinfo and /proc/self/cgroup texts given (tests). */
+int cgroup_create_from(const struct spec *s, const char *id, const char *mountinfo,
+		       const char *proc_cgroup, struct cgroup **out, struct kerr *err);
 /* cgroupsPath + id -> inner path, as runc's specconv does (empty -> id). */
 char *cgroup_inner_path(const char *cgroups_path, const char *id);
 

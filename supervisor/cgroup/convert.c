@@ -197,3 +197,12 @@ unsigned cgroup_device_access_bits(const char *access)
 	}
 	return bits;
 }
+
+const char *cgroup_resources_warning(const struct spec_resources *r)
+{
+	/* kernel memory accounting limits are gone from the kernel (5.16+) */
+	if (r && (r->memory.has_kernel || r->memory.has_kernel_tcp))
+		return "linux.resources.memory.kernel and kernelTCP are ignored: the kernel no "
+		       "longer supports kernel memory limits";
+	return NULL;
+}

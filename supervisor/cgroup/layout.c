@@ -263,6 +263,7 @@ char *cgroup_proc_path(const char *proc_cgroup, const char *controllers)
 		c2 = strchr(c1 + 1, ':');
 		if (!c2)
 			continue;
+		*c1 = '\0';
 		*c2 = '\0';
 		if (!*controllers) {
 			if (!strcmp(line, "0") && c1[1] == '\0')

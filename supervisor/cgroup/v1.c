@@ -14,7 +14,6 @@ bool cgroup_hybrid_has(const struct cgroup *cg, const char *controller)
 	const struct cgroup_hier *u = cgroup_unified(cg);
 	struct kerr err;
 	_cleanup_free_ char *avail = NULL;
-	_cleanup_free_ char *list = NULL;
 
 	if (cg->mode != CGROUP_HYBRID || !u)
 		return false;
@@ -134,8 +133,17 @@ static int v1_memory(const struct cgroup *cg, const struct spec_memory *m, struc
 		}
 	} else {
 		if (has_limit && put_i64(dir, "memory", "memory.limit_in_bytes", limit,
-					 "linux.resources.memory.limit", err) < 0)
+					 "linux.resources.memory.limit", err) < 0) {
+			/* the kernel keeps limit <= memory+swap and just says EINVAL */
+			if (err->errnum == EINVAL &&
+			    cgroup_file_exists(dir, "memory.memsw.limit_in_bytes")) {
+				size_t l = strlen(err->msg);
+
+				snprintf(err->msg + l, sizeof(err->msg) - l,
+					 " (is it above the memory+swap limit? set swap too)");
+			}
 			return -1;
+		}
 		if (has_swap && swap != 0 &&
 		    put_i64(dir, "memory", "memory.memsw.limit_in_bytes", swap,
 			    "linux.resources.memory.swap", err) < 0)
@@ -386,7 +394,9 @@ static int v1_rdma(const struct cgroup *cg, const struct spec_resources *r, stru
 int cgroup_v1_apply(const struct cgroup *cg, const struct spec_resources *r,
 		    const struct spec_device_cgroup *devs, size_t n_devs, struct kerr *err)
 {
-	if (devs && v1_devices(cg, devs, n_devs, err) < 0)
+	/* without a devices hierarchy all is allowed anyway: only asked-for rules must fail */
+	if (devs && (r->n_devices || cgroup_v1_find(cg, "devices")) &&
+	    v1_devices(cg, devs, n_devs, err) < 0)
 		return -1;
 	if (v1_memory(cg, &r->memory, err) < 0 || v1_cpu(cg, &r->cpu, err) < 0 ||
 	    v1_cpuset(cg, &r->cpu, err) < 0 || v1_blkio(cg, &r->blkio, err) < 0 ||

@@ -3,7 +3,7 @@
  * `kura check [--bundle DIR]`: everything that would make `kura create` of
  * this bundle fail before any container exists, all of it at once: every
  * config problem, then what the host must provide (rootfs, namespaces,
- * bind sources, capability names).
+ * bind sources, hook programs, capability names).
  */
 #include <cap-ng.h>
 #include <getopt.h>
@@ -115,6 +115,34 @@ static void check_bind_sources(const char *bundle, const struct spec *s, struct 
 	}
 }
 
+/*
+ * A missing or non-executable hook fails create half-way.  Only the hooks
+ * whose path resolves on the host: createContainer and startContainer ones
+ * resolve in the container.
+ */
+static void check_hooks(const struct spec *s, struct spec_errors *e)
+{
+	const struct {
+		const char *name;
+		const struct spec_hook_list *l;
+	} kinds[] = {
+		{ "prestart", &s->hooks.prestart },
+		{ "createRuntime", &s->hooks.create_runtime },
+		{ "poststart", &s->hooks.poststart },
+		{ "poststop", &s->hooks.poststop },
+	};
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (size_t i = 0; i < kinds[k].l->n; i++) {
+			const char *path = kinds[k].l->v[i].path;
+
+			if (path && path[0] == '/' && access(path, X_OK) < 0)
+				problem_add(e, "config.json: .hooks.%s[%zu].path: %s: %m",
+					    kinds[k].name, i, path);
+		}
+	}
+}
+
 static void check_cap_set(const char *set, const struct spec_strv *v, struct spec_errors *e)
 {
 	for (size_t i = 0; i < v->n; i++) {
@@ -194,6 +222,7 @@ int cmd_check(struct kura_global *g, int argc, char **argv)
 	check_root(bundle, &s, &errs);
 	check_namespaces(&s, &errs);
 	check_bind_sources(bundle, &s, &errs);
+	check_hooks(&s, &errs);
 	check_caps(&s, &errs);
 	spec_free(&s);
 

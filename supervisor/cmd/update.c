@@ -254,8 +254,8 @@ int cmd_update(struct kura_global *g, int argc, char **argv)
 		log_error("update %s: the container has no cgroup", c.id);
 		goto out;
 	}
-	if (r.memory.has_kernel || r.memory.has_kernel_tcp)
-		log_warn("update: linux.resources.memory.kernel and kernelTCP are ignored");
+	if (cgroup_resources_warning(&r))
+		log_warn("update: %s", cgroup_resources_warning(&r));
 	if (cgroup_update(c.cg, &r, &err) < 0) {
 		log_error("update %s: %s", c.id, err.msg);
 		goto out;

@@ -164,8 +164,18 @@ static int mount_bind(const struct mount_ctx *c, struct kerr *err)
 {
 	if (!c->m->source)
 		return kerr_set(err, "bind mount without a source");
+	_cleanup_close_ int bundle = -1;
+	int dfd = AT_FDCWD;
+
+	/* runc runs from the bundle: a relative source is the bundle's */
+	if (c->m->source[0] != '/' && c->o->bundle) {
+		bundle = open(c->o->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (bundle < 0)
+			return kerr_errno(err, errno, "open bundle %s", c->o->bundle);
+		dfd = bundle;
+	}
 	/* the source is the host's, named by the config: trusted like the config */
-	return mount_bind_from(c, AT_FDCWD, c->m->source, (c->mo.flags & MS_REC) != 0,
+	return mount_bind_from(c, dfd, c->m->source, (c->mo.flags & MS_REC) != 0,
 			       c->mo.flags, err);
 }
 
@@ -181,9 +191,21 @@ static int mount_proc_sys(const struct mount_ctx *c, struct kerr *err)
 				c->dest, c->m->type);
 	if (probe < 0)
 		return -1;
-	if (str_eq(c->m->type, "sysfs") && !c->o->new_netns) {
-		/* sysfs of the host's network namespace cannot be mounted anew: bind it */
+	if (str_eq(c->m->type, "sysfs")) {
 		struct mount_ctx rc = *c;
+
+		if (c->o->new_netns) {
+			struct kerr first;
+
+			if (mount_fs(c, c->mo.flags, PATHRES_NO_SYMLINKS, &first) == 0)
+				return 0;
+			/* a user namespace not owning the net ns may not mount sysfs (runc) */
+			if (first.errnum != EPERM) {
+				*err = first;
+				return -1;
+			}
+		}
+		/* sysfs of the host's network namespace cannot be mounted anew: bind it */
 
 		/* read-only all the way down: the rbind brings the host's submounts */
 		if (rc.mo.flags & MS_RDONLY) {
@@ -341,7 +363,17 @@ static int mount_entry(const struct rootfs_opts *o, int rootfd, const struct spe
 		r = o->cgroup_v2 ? mount_cgroup_v2(&c, err) : mount_cgroup_v1(&c, err);
 	else if (!m->type)
 		r = kerr_set(err, "no type and not a bind mount");
-	else if (strcmp(dest, "/dev") == 0)
+	else if (str_eq(m->type, "mqueue")) {
+		struct kerr first;
+
+		r = mount_fs(&c, c.mo.flags, 0, &first);
+		/* no new IPC namespace of its own (rootless): runc binds the host's */
+		if (r < 0 && first.errnum == EPERM)
+			r = mount_bind_from(&c, AT_FDCWD, "/dev/mqueue", false,
+					    c.mo.flags | MS_BIND, err);
+		else if (r < 0)
+			*err = first;
+	} else if (strcmp(dest, "/dev") == 0)
 		/* read-only only once the devices are made: rootfs_finalize() */
 		r = mount_fs(&c, c.mo.flags & ~(unsigned long)MS_RDONLY, 0, err);
 	else

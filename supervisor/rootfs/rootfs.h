@@ -21,6 +21,7 @@ struct rootfs_cgroup_v1 {
 struct rootfs_opts {
 	const struct spec *spec;
 	const char *rootfs;          /* absolute host path of root.path */
+	const char *bundle;          /* relative bind sources are under it (runc); NULL: cwd */
 	bool no_pivot;               /* --no-pivot: MS_MOVE + chroot */
 	bool new_userns;             /* devices are bind-mounted, not mknod'ed */
 	bool new_netns;              /* sysfs: a real mount; else an rbind of /sys */

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <unistd.h>
 
 static void die(const char *what)
@@ -143,6 +144,7 @@ int main(int argc, char **argv)
 {
 	const char *mode = "single", *path;
 	char name[4096];
+	struct termios t;
 	int lfd, conn, master;
 
 	if (argc == 4 && strcmp(argv[1], "--mode") == 0) {
@@ -169,6 +171,11 @@ int main(int argc, char **argv)
 	unlink(path);
 	master = recv_master(conn, name, sizeof(name));
 	close(conn);
+	/* As runc's recvtty: the container's "\n" arrives without the pty's "\r". */
+	if (tcgetattr(master, &t) == 0) {
+		t.c_oflag &= ~(tcflag_t)ONLCR;
+		tcsetattr(master, TCSANOW, &t);
+	}
 	copy_loop(master, strcmp(mode, "single") == 0);
 	close(master);
 	return 0;

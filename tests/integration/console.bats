@@ -147,6 +147,46 @@ recvtty_wait() {
 	[[ "$output" == *done* ]]
 }
 
+@test "foreground run with a terminal follows our window size (SIGWINCH)" {
+	bundle_edit '.process.args = ["sh", "-c", "stty size; read -r x; stty size"]'
+	# A pty of our own whose size we change while the container waits on stdin.
+	run python3 - "$KURA" "$root" "$bundle" "$id" <<'EOF'
+import fcntl, os, pty, struct, sys, termios, time
+kura, root, bundle, cid = sys.argv[1:5]
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 20, 70, 0, 0))
+    os.execv(kura, [kura, "--root", root, "run", "--bundle", bundle, cid])
+out = b""
+def drain(until):
+    global out
+    end = time.time() + 10
+    while until not in out and time.time() < end:
+        try:
+            out += os.read(fd, 4096)
+        except OSError:
+            break
+drain(b"20 70")
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+time.sleep(0.3)
+os.write(fd, b"go\r")
+drain(b"40 100")
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+EOF
+	echo "$output"
+	[[ "$output" == *"20 70"* ]]
+	[[ "$output" == *"40 100"* ]]
+}
+
+@test "foreground run with a terminal, output captured: lines arrive as written" {
+	bundle_edit '.process.args = ["sh", "-c", "test -t 1 && echo line-one; echo line-two"]'
+	run kura run --bundle "$bundle" "$id" </dev/null
+	[ "$status" -eq 0 ]
+	# runc clears ONLCR for a captured run: no "\r" from the pty.
+	[ "$output" = "$(printf 'line-one\nline-two')" ]
+}
+
 @test "exec -d --tty --console-socket gives the new process its own pty" {
 	bundle_edit '.process.terminal = false | .process.args = ["sleep", "1000"]'
 	kura run -d --bundle "$bundle" "$id" </dev/null >/dev/null 2>&1

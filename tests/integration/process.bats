@@ -105,11 +105,12 @@ status_line() {
 }
 
 @test "rlimits: a failure names the rlimit" {
-	# soft above hard: setrlimit refuses it
-	config_set '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 4096, "hard": 1024}]'
+	# above fs.nr_open: even root may not
+	big=$(( $(cat /proc/sys/fs/nr_open) + 1 ))
+	config_set --argjson n "$big" '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": $n, "hard": $n}]'
 	run_in_container 'true'
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"setrlimit RLIMIT_NOFILE: Invalid argument"* ]]
+	[[ "$output" == *"setrlimit RLIMIT_NOFILE: Operation not permitted"* ]]
 }
 
 @test "hostname and domainname in a new uts namespace" {
@@ -124,7 +125,8 @@ status_line() {
 	config_set '.hostname = "kura-host" | .linux.namespaces |= map(select(.type != "uts"))'
 	run_in_container 'true'
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"unable to set hostname without a private UTS namespace"* ]]
+	# the config check or the init half: either way named
+	printf '%s\n' "$output" | grep -qi "hostname.*uts namespace"
 	# the host's name is untouched
 	[ "$(hostname)" != kura-host ]
 }

@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -781,6 +782,88 @@ static void test_spawn_user_namespace(void **state)
 	assert_int_not_equal(report_ino(report, "time"), ns_ino(0, "time"));
 }
 
+/* The kernel refuses overlapping ranges: kura says so and leaves nothing. */
+static void test_spawn_bad_map_cleans_up(void **state)
+{
+	struct spec_namespace ns[] = { { SPEC_NS_USER, NULL }, { SPEC_NS_PID, NULL } };
+	struct spec_idmap uids[] = { { 0, 100000, 10 }, { 5, 200000, 10 } };
+	struct spec s = { .has_linux = true };
+	struct spawn_req req = { .mode = SPAWN_CREATE, .spec = &s, .data_fd = 0, .cgroup_fd = -1 };
+	char report[SYNC_TEXT_MAX];
+	struct kerr err = { 0 };
+
+	NEED_ROOT();
+	s.linux_.namespaces = ns;
+	s.linux_.n_namespaces = 2;
+	s.linux_.uid_mappings = uids;
+	s.linux_.n_uid_mappings = 2;
+	s.linux_.gid_mappings = uids;
+	s.linux_.n_gid_mappings = 1;
+	assert_int_equal(run_spawn(&req, report, sizeof(report), &err), -1);
+	if (!strstr(err.msg, "user namespace: ") || !strstr(err.msg, "uid_map") ||
+	    !strstr(err.msg, "Invalid argument"))
+		fail_msg("error: %s", err.msg);
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
+/*
+ * Rootless: no open_tree (no CAP_SYS_ADMIN), so the init runs from a sealed
+ * memfd; kura writes a one-line map itself after "deny" to setgroups.  Run
+ * as nobody in a child, which reports by exit status.
+ */
+static void test_spawn_rootless(void **state)
+{
+	struct spec_namespace ns[] = { { SPEC_NS_USER, NULL }, { SPEC_NS_PID, NULL },
+				       { SPEC_NS_UTS, NULL },  { SPEC_NS_MOUNT, NULL } };
+	struct spec_idmap uids[] = { { 0, 65534, 1 } };
+	struct spec s = { .has_linux = true };
+	struct spawn_req req = { .mode = SPAWN_CREATE, .spec = &s, .data_fd = 0, .cgroup_fd = -1,
+				 .has_oom_score_adj = true, .oom_score_adj = 77 };
+	int status;
+	pid_t pid;
+
+	NEED_ROOT();
+	if (access("/proc/self/exe", R_OK) < 0)
+		skip();
+	s.linux_.namespaces = ns;
+	s.linux_.n_namespaces = 4;
+	s.linux_.uid_mappings = uids;
+	s.linux_.n_uid_mappings = 1;
+	s.linux_.gid_mappings = uids;
+	s.linux_.n_gid_mappings = 1;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char report[SYNC_TEXT_MAX];
+		struct spawn_result res;
+		struct sync_msg m;
+		struct kerr err = { 0 };
+
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(10);
+		if (spawn_start(&req, &res, &err) < 0) {
+			fprintf(stderr, "rootless spawn: %s\n", err.msg);
+			_exit(11);
+		}
+		if (sync_recv(res.sync_fd, &m) != 1 || m.type != SYNC_READY)
+			_exit(12);
+		snprintf(report, sizeof(report), "%s", m.text);
+		waitpid(res.init_pid, &status, 0);
+		if (!strstr(report, "pid=1 ") || !strstr(report, "uid=0 uidmap=0:65534:1, exe_sealed=1 oom=77")) {
+			fprintf(stderr, "rootless report: %s\n", report);
+			_exit(13);
+		}
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 10)
+		skip();
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static pid_t holder_start(int flags)
 {
 	int p[2];
@@ -879,6 +962,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_shim_refuses_bad_blob),
 		cmocka_unit_test(test_spawn_new_namespaces),
 		cmocka_unit_test(test_spawn_user_namespace),
+		cmocka_unit_test(test_spawn_bad_map_cleans_up),
+		cmocka_unit_test(test_spawn_rootless),
 		cmocka_unit_test(test_spawn_join_by_path),
 		cmocka_unit_test(test_spawn_exec_joins),
 	};

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +299,46 @@ static void test_resolve_fallback_walk(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/*
+ * rootfs_open_proc_file: a real procfs file opens; a path climbing out of
+ * /proc or a filesystem mounted over part of /proc is refused
+ * (CVE-2019-16884).  The over-mount is made in a child's own mount ns.
+ */
+static void test_open_proc_file(void **state)
+{
+	struct kerr err = { 0 };
+	pid_t pid;
+	int fd, status;
+
+	(void)state;
+	fd = rootfs_open_proc_file("/proc/self/status", O_RDONLY, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(rootfs_open_proc_file("/proc/../etc/passwd", O_RDONLY, &err), -1);
+	assert_int_equal(rootfs_open_proc_file("/etc/passwd", O_RDONLY, &err), -1);
+	if (geteuid() != 0)
+		skip();
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("tmpfs", "/proc/fs", "tmpfs", 0, NULL) < 0)
+			_exit(10);
+		fd = open("/proc/fs/fake", O_CREAT | O_WRONLY, 0644);
+		if (fd < 0)
+			_exit(11);
+		close(fd);
+		if (rootfs_open_proc_file("/proc/fs/fake", O_WRONLY, &err) >= 0)
+			_exit(12);
+		if (!strstr(err.msg, "not on procfs"))
+			_exit(13);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_path_clean),
 		cmocka_unit_test(test_resolve_stays_in_root),
 		cmocka_unit_test(test_resolve_fallback_walk),
+		cmocka_unit_test(test_open_proc_file),
 	};
 
 	return cmocka_run_group_tests_name("mountopts", tests, NULL, NULL);

@@ -595,6 +595,40 @@ static void test_missing_file(void **state)
 	spec_errors_free(&e);
 }
 
+static void test_resources_parse(void **state)
+{
+	static const char ok[] = "{\"memory\":{\"limit\":1048576},\"pids\":{\"limit\":-1},"
+				 "\"cpu\":{\"cpus\":\"0\"}}";
+	static const char bad[] = "{\"memory\":{\"limit\":\"1M\"},\"cpu\":[]}";
+	struct spec_errors e = { 0 };
+	struct spec_resources r;
+
+	assert_int_equal(spec_resources_parse(ok, strlen(ok), "resources.json", &r, &e), 0);
+	assert_true(r.present);
+	assert_true(r.memory.has_limit);
+	assert_int_equal(r.memory.limit, 1048576);
+	assert_true(r.has_pids_limit);
+	assert_int_equal(r.pids_limit, -1);
+	assert_string_equal(r.cpu.cpus, "0");
+	spec_resources_free(&r);
+
+	assert_int_equal(spec_resources_parse(bad, strlen(bad), "resources.json", &r, &e), -1);
+	assert_true(is_zero(&r, sizeof(r)));
+	assert_int_equal(e.n, 2);
+	assert_string_equal(e.msg[0], "resources.json: .memory.limit: must be an integer, not a string");
+	assert_string_equal(e.msg[1], "resources.json: .cpu: must be an object, not an array");
+	spec_errors_free(&e);
+	/* runc reads swappiness 2^64-1 (-1 as uint64) as "unset"; engines send it. */
+	static const char unset[] = "{\"memory\":{\"swappiness\":18446744073709551615}}";
+
+	assert_int_equal(spec_resources_parse(unset, strlen(unset), NULL, &r, NULL), 0);
+	assert_true(r.memory.present);
+	assert_false(r.memory.has_swappiness);
+	spec_resources_free(&r);
+	/* Without a list only the verdict comes back. */
+	assert_int_equal(spec_resources_parse("[]", 2, NULL, &r, NULL), -1);
+}
+
 static void test_names(void **state)
 {
 	uint32_t a = 1234, f = 0;
@@ -698,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_fields_and_nulls),
 		cmocka_unit_test(test_lenient_keeps_parsed),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_resources_parse),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_cmd_spec_and_check),
 	};

@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# docker (Debian's docker.io 20.10) runs its containers on the runtime under test,
+# registered with --add-runtime: a private dockerd (data, exec root, socket and
+# pidfile under /tmp, its own managed containerd), no bridge, no iptables, vfs.
+
+load helpers
+
+IMG=kbusybox:latest
+
+setup_file() {
+	engine_install docker
+	# the shims' sockets live under this fixed directory
+	if [ -e /run/containerd ]; then export DK_RUNDIR_WAS_THERE=1; fi
+	export DK=$(mktemp -d /tmp/kdk.XXXXXX)
+	export DK_TAG=kura-eng-docker-$(basename "$DK" | cut -d. -f2)
+	export DK_RUNTIME=$(engine_runtime "$DK")
+	export DOCKER_HOST=unix://$DK/docker.sock
+	export DOCKER_CONFIG=$DK/client
+	echo '{}' > "$DK/daemon.json"
+	dockerd --config-file "$DK/daemon.json" --data-root "$DK/data" --exec-root "$DK/exec" \
+		-H "$DOCKER_HOST" --pidfile "$DK/dockerd.pid" --iptables=false --ip6tables=false \
+		--bridge=none --storage-driver=vfs --cgroup-parent "/$DK_TAG" \
+		--add-runtime "kura=$DK_RUNTIME" > "$DK/dockerd.log" 2>&1 &
+	echo $! > "$DK/dockerd.pid.bg"
+	socket_wait "$DK/docker.sock" 30
+	local i
+	for i in $(seq 100); do
+		docker version >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	busybox_tar "$DK/busybox.tar"
+	docker import -c "ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin" "$DK/busybox.tar" "$IMG" >/dev/null
+}
+
+teardown_file() {
+	[ -n "${DK:-}" ] || return 0
+	local ids
+	ids=$(docker ps -aq 2>/dev/null)
+	[ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1
+	pid_stop "$DK/dockerd.pid.bg"
+	# dockerd stops the containerd it started; be sure it is gone
+	pid_stop "$DK/exec/containerd/containerd.pid"
+	cgroup_remove "$DK_TAG"
+	grep -o " $DK/[^ ]*" /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
+	rm -rf "$DK"
+	[ -n "${DK_RUNDIR_WAS_THERE:-}" ] || rmdir /run/containerd/s /run/containerd 2>/dev/null
+	return 0
+}
+
+# drun ARGS: `docker run` on the runtime under test, without network
+drun() {
+	docker run --runtime kura --network none "$@"
+}
+
+@test "docker: run --rm, output and exit code" {
+	run drun --rm "$IMG" true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run drun --rm "$IMG" sh -c 'echo hello-docker; exit 9'
+	echo "$output"
+	[ "$status" -eq 9 ]
+	[[ "$output" == *"hello-docker"* ]]
+	[ -z "$(docker ps -aq)" ]
+}
+
+@test "docker: -d, exec, stop, rm" {
+	run drun -d --name "$DK_TAG-d" "$IMG" sleep 1000
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(docker inspect -f '{{.HostConfig.Runtime}}' "$DK_TAG-d")" = kura ]
+	run docker exec "$DK_TAG-d" sh -c 'echo in-exec; cat /proc/1/cmdline | tr "\0" " "; exit 4'
+	echo "$output"
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"in-exec"* ]]
+	[[ "$output" == *"sleep 1000"* ]]
+	run docker stop -t 1 "$DK_TAG-d"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(docker inspect -f '{{.State.Status}}' "$DK_TAG-d")" = exited ]
+	run docker rm "$DK_TAG-d"
+	[ "$status" -eq 0 ]
+	[ -z "$(docker ps -aq)" ]
+}
+
+@test "docker: --memory reaches the cgroup" {
+	run drun --rm --memory 48m "$IMG" sh -c \
+		'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = 50331648 ]
+}
+
+@test "docker: --read-only root" {
+	run drun --rm --read-only "$IMG" sh -c 'touch /bin/x'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Read-only file system"* ]]
+	run drun --rm --read-only --tmpfs /scratch "$IMG" sh -c 'touch /scratch/x && echo ok'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+}

@@ -1,0 +1,254 @@
+#!/usr/bin/env bats
+# Cgroups with real containers: limits land in the host's hierarchies, are
+# enforced inside, change with update, freeze with pause; events reports
+# them; the pure-v2 paths run in a mount namespace where the unified
+# hierarchy is bound over /sys/fs/cgroup.  After every test no directory
+# named after the test's container is left in /sys/fs/cgroup.
+
+load helpers
+
+setup() {
+	setup_bundle
+	# the tests write into the rootfs (a counter, device nodes)
+	config_set '.root.readonly = false'
+}
+
+teardown() {
+	teardown_bundle
+	# a parent the test made itself
+	if [ -n "${PRE:-}" ]; then rmdir "$PRE" 2>/dev/null || true; fi
+	# kura made the cgroups, kura must have removed them
+	left=$(find /sys/fs/cgroup -maxdepth 6 -name "*$ID*" 2>/dev/null || true)
+	if [ -n "$left" ]; then
+		echo "left behind: $left" >&2
+		return 1
+	fi
+}
+
+# cg_path CONTROLLERS: the container's directory in that hierarchy ("" = cgroup2)
+cg_path() {
+	jq -r --arg c "$1" '.cgroup.hierarchies[] | select(.controllers == $c) | .path' \
+		"$ROOT/$ID/state.json"
+}
+
+status_of() {
+	kura state "$ID" | jq -r .status
+}
+
+@test "cgroups: memory limit and swap land in the v1 memory hierarchy" {
+	config_set '.linux.resources.memory = {"limit": 67108864, "swap": 134217728, "reservation": 33554432}'
+	kura run -d --bundle "$BUNDLE" "$ID"
+	mem=$(cg_path memory)
+	[[ "$mem" == /sys/fs/cgroup/memory/* ]]
+	[ "$(cat "$mem/memory.limit_in_bytes")" = 67108864 ]
+	[ "$(cat "$mem/memory.memsw.limit_in_bytes")" = 134217728 ]
+	[ "$(cat "$mem/memory.soft_limit_in_bytes")" = 33554432 ]
+	# the init is in it
+	grep -qx "$(kura state "$ID" | jq .pid)" "$mem/cgroup.procs"
+}
+
+@test "cgroups: pids.limit stops forks inside the container" {
+	config_set '.linux.resources.pids = {"limit": 10}'
+	kura run -d --bundle "$BUNDLE" "$ID"
+	[ "$(cat "$(cg_path pids)/pids.max")" = 10 ]
+	run kura exec "$ID" sh -c 'i=0; while [ $i -lt 30 ]; do sleep 100 & i=$((i+1)); done; echo done'
+	[[ "$output" == *"fork"* || "$output" == *"Resource temporarily unavailable"* ]]
+	[ "$(cat "$(cg_path pids)/pids.current")" -le 10 ]
+}
+
+@test "cgroups: cpu shares, quota and period; cpuset cpus seen inside" {
+	config_set '.linux.resources.cpu = {"shares": 512, "quota": 20000, "period": 50000, "cpus": "0", "mems": "0"}'
+	kura run -d --bundle "$BUNDLE" "$ID"
+	cpu=$(cg_path cpu)
+	[ "$(cat "$cpu/cpu.shares")" = 512 ]
+	[ "$(cat "$cpu/cpu.cfs_quota_us")" = 20000 ]
+	[ "$(cat "$cpu/cpu.cfs_period_us")" = 50000 ]
+	[ "$(cat "$(cg_path cpuset)/cpuset.cpus")" = 0 ]
+	run kura exec "$ID" grep Cpus_allowed_list /proc/self/status
+	[[ "$output" == *"Cpus_allowed_list:"*"0" ]]
+}
+
+@test "cgroups: a denied device cannot be opened, an allowed one can" {
+	config_set '.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] | .process.capabilities.permitted += ["CAP_MKNOD"]'
+	kura run -d --bundle "$BUNDLE" "$ID"
+	grep -qx 'c 1:3 rwm' "$(cg_path devices)/devices.list"
+	# mknod is allowed for any device (as runc): only opening is refused
+	run kura exec "$ID" sh -c 'mknod /tmp/nul c 1 3 && echo ok > /tmp/nul && echo null-ok'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *null-ok* ]]
+	run kura exec "$ID" sh -c 'mknod /tmp/lc c 10 237 && cat /tmp/lc'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+}
+
+@test "cgroups: pause freezes every process, resume thaws them" {
+	config_set '.process.args = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /tmp/c.new; mv /tmp/c.new /tmp/count; sleep 0.05; done"]'
+	kura run -d --bundle "$BUNDLE" "$ID"
+	sleep 0.3
+	kura pause "$ID"
+	[ "$(status_of)" = paused ]
+	[ "$(cat "$(cg_path freezer)/freezer.state")" = FROZEN ]
+	a=$(cat "$BUNDLE/rootfs/tmp/count")
+	sleep 0.4
+	[ "$(cat "$BUNDLE/rootfs/tmp/count")" = "$a" ]
+	run kura pause "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container not running"* ]]
+	kura resume "$ID"
+	[ "$(status_of)" = running ]
+	sleep 0.4
+	[ "$(cat "$BUNDLE/rootfs/tmp/count")" -gt "$a" ]
+	run kura resume "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container not paused"* ]]
+}
+
+@test "cgroups: delete --force of a paused container leaves nothing" {
+	kura run -d --bundle "$BUNDLE" "$ID"
+	kura pause "$ID"
+	kura delete --force "$ID"
+	[ ! -d "$ROOT/$ID" ]
+}
+
+@test "cgroups: update changes limits, from flags and from a resources JSON" {
+	config_set '.linux.resources.memory = {"limit": 67108864, "swap": 67108864}'
+	kura run -d --bundle "$BUNDLE" "$ID"
+	kura update --memory 100m --memory-swap 200m --pids-limit 42 --cpu-shares 256 \
+		--cpu-quota 30000 --cpu-period 100000 --cpuset-cpus 0 "$ID"
+	[ "$(cat "$(cg_path memory)/memory.limit_in_bytes")" = 104857600 ]
+	[ "$(cat "$(cg_path memory)/memory.memsw.limit_in_bytes")" = 209715200 ]
+	[ "$(cat "$(cg_path pids)/pids.max")" = 42 ]
+	[ "$(cat "$(cg_path cpu)/cpu.shares")" = 256 ]
+	[ "$(cat "$(cg_path cpu)/cpu.cfs_quota_us")" = 30000 ]
+	echo '{"memory": {"limit": 52428800, "swap": 52428800}, "pids": {"limit": 7}}' |
+		kura update --resources - "$ID"
+	[ "$(cat "$(cg_path memory)/memory.limit_in_bytes")" = 52428800 ]
+	[ "$(cat "$(cg_path pids)/pids.max")" = 7 ]
+	run kura update --memory lots "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'--memory: invalid value "lots"'* ]]
+	run sh -c "echo '{\"pids\": {\"limit\": \"x\"}}' | '$KURA' --root '$ROOT' update -r - '$ID'"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *".pids.limit"* ]]
+}
+
+@test "cgroups: events --stats prints runc's stats event" {
+	config_set '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 50}'
+	kura run -d --bundle "$BUNDLE" "$ID"
+	run kura events --stats "$ID"
+	[ "$status" -eq 0 ]
+	echo "$output" | jq -e --arg id "$ID" '
+		.type == "stats" and .id == $id and
+		(.data.cpu.usage.total | type == "number") and
+		(.data.cpu.usage.percpu | type == "array") and
+		(.data.cpu.throttling.periods | type == "number") and
+		.data.memory.usage.limit == 67108864 and
+		(.data.memory.usage.usage > 0) and
+		(.data.memory.raw | type == "object") and
+		.data.pids.limit == 50 and .data.pids.current >= 1 and
+		(.data.hugetlb["2MB"].usage | type == "number")'
+}
+
+@test "cgroups: events streams stats and reports an OOM kill" {
+	config_set '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+	config_set '.process.args = ["sh", "-c", "sleep 1; tail /dev/zero; sleep 1000"]'
+	kura run -d --bundle "$BUNDLE" "$ID"
+	run timeout 4 "$KURA" --root "$ROOT" events --interval 1s "$ID"
+	echo "$output" | grep -q '"type":"oom"'
+	# the last stats event comes after the kill: the limit was hit
+	echo "$output" | grep '"type":"stats"' | tail -1 |
+		jq -e '.data.memory.usage.max == 16777216 and .data.memory.usage.limit == 16777216'
+}
+
+@test "cgroups: a nested absolute cgroupsPath; only the dirs kura made are removed" {
+	PRE=/sys/fs/cgroup/pids/pre-$ID
+	mkdir "$PRE"
+	config_set --arg p "/pre-$ID/kura/$ID" '.linux.cgroupsPath = $p'
+	kura run -d --bundle "$BUNDLE" "$ID"
+	[ "$(cg_path pids)" = "$PRE/kura/$ID" ]
+	[ "$(cg_path memory)" = "/sys/fs/cgroup/memory/pre-$ID/kura/$ID" ]
+	kura delete --force "$ID"
+	# kura made pre-$ID in memory (so it went) but not in pids (so it stays)
+	[ ! -d "/sys/fs/cgroup/memory/pre-$ID" ]
+	[ -d "$PRE" ]
+	[ ! -d "$PRE/kura" ]
+}
+
+@test "cgroups: a resource this host lacks fails clearly and leaves nothing" {
+	config_set '.linux.resources.network = {"classID": 1048577}'
+	run kura run -d --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"linux.resources.network.classID: net_cls controller not available (no /sys/fs/cgroup/net_cls)"* ]]
+	[ ! -d "$ROOT/$ID" ]
+}
+
+@test "cgroups: unified keys go to the unified hierarchy in hybrid mode" {
+	config_set '.linux.resources.unified = {"hugetlb.2MB.max": "4194304"}'
+	kura run -d --bundle "$BUNDLE" "$ID"
+	[ "$(cat "$(cg_path "")/hugetlb.2MB.max")" = 4194304 ]
+}
+
+@test "cgroups: hugepageLimits go to the unified hierarchy in hybrid mode" {
+	config_set '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 8388608}]'
+	kura run -d --bundle "$BUNDLE" "$ID"
+	[ "$(cat "$(cg_path "")/hugetlb.2MB.max")" = 8388608 ]
+	run kura events --stats "$ID"
+	echo "$output" | jq -e '.data.hugetlb["2MB"].max == 8388608'
+}
+
+@test "cgroups: --systemd-cgroup without systemd is a clear error" {
+	[ ! -d /run/systemd/system ] || skip "systemd is running here"
+	run kura --systemd-cgroup run -d --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"systemd cgroup driver requested but systemd is not running (no /run/systemd/system)"* ]]
+	[ ! -d "$ROOT/$ID" ]
+}
+
+# Pure cgroup v2: the unified hierarchy bound over /sys/fs/cgroup in a private
+# mount namespace (only hugetlb, freeze and kill exist there on this host).
+v2() {
+	unshare -m sh -euc 'mount --bind /sys/fs/cgroup/unified /sys/fs/cgroup; '"$1"
+}
+
+@test "cgroups v2: hugetlb limit, device filter, freeze, kill, cleanup" {
+	config_set '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+	config_set '.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] | .process.capabilities.permitted += ["CAP_MKNOD"]'
+	export KURA ROOT BUNDLE ID
+	run v2 '
+		k() { "$KURA" --root "$ROOT" "$@"; }
+		k run -d --bundle "$BUNDLE" "$ID"
+		p=$(jq -r ".cgroup.hierarchies[0].path" "$ROOT/$ID/state.json")
+		echo "mode=$(jq -r .cgroup.mode "$ROOT/$ID/state.json") path=$p"
+		echo "hugetlb=$(cat "$p/hugetlb.2MB.max")"
+		k exec "$ID" sh -c "mknod /tmp/nul c 1 3 && echo x > /tmp/nul && echo null-ok" || true
+		k exec "$ID" sh -c "mknod /tmp/lc c 10 237 && cat /tmp/lc" 2>&1 || echo lc-denied
+		k pause "$ID"
+		echo "paused=$(k state "$ID" | jq -r .status) freeze=$(cat "$p/cgroup.freeze")"
+		k resume "$ID"
+		echo "resumed=$(k state "$ID" | jq -r .status)"
+		k kill --all "$ID" KILL
+		sleep 0.3
+		echo "after-kill=$(k state "$ID" | jq -r .status)"
+		k delete "$ID"
+		[ -d "$p" ] && echo "left $p" || echo cleaned
+	'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"mode=v2 path=/sys/fs/cgroup/"* ]]
+	[[ "$output" == *"hugetlb=4194304"* ]]
+	[[ "$output" == *"null-ok"* ]]
+	[[ "$output" == *"Operation not permitted"*"lc-denied"* ]]
+	[[ "$output" == *"paused=paused freeze=1"* ]]
+	[[ "$output" == *"resumed=running"* ]]
+	[[ "$output" == *"after-kill=stopped"* ]]
+	[[ "$output" == *"cleaned"* ]]
+}
+
+@test "cgroups v2: a v1-only resource is refused with the field and file named" {
+	config_set '.linux.resources.pids = {"limit": 5}'
+	export KURA ROOT BUNDLE ID
+	run v2 '"$KURA" --root "$ROOT" run -d --bundle "$BUNDLE" "$ID"'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"linux.resources.pids.limit: pids controller not available (no /sys/fs/cgroup/"*"/pids.max)"* ]]
+	[ ! -d "$ROOT/$ID" ]
+}

@@ -1,0 +1,185 @@
+#!/usr/bin/env bats
+# .linux.seccomp as the container's process meets it.
+
+load helpers
+
+setup() {
+	setup_bundle
+}
+
+teardown() {
+	if [ -n "${AGENT_PID:-}" ]; then
+		kill "$AGENT_PID" 2>/dev/null || true
+		wait "$AGENT_PID" 2>/dev/null || true
+	fi
+	teardown_bundle
+}
+
+run_in_container() {
+	config_set --arg s "$1" '.process.args = ["sh", "-c", $s]'
+	run kura run --bundle "$BUNDLE" "$ID"
+}
+
+status_line() {
+	printf '%s\n' "$output" | sed -n "s/^$1:[[:space:]]*//p" | sed 's/[[:space:]]*$//'
+}
+
+# mkdir and mkdirat answer ENOSYS (38); everything else allowed
+block_mkdir() {
+	config_set '.linux.seccomp = {
+		"defaultAction": "SCMP_ACT_ALLOW",
+		"architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+		"syscalls": [{"names": ["no_such_syscall_kura", "mkdir", "mkdirat"],
+			      "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}'
+}
+
+@test "seccomp: filter mode, and a blocked syscall fails with its errnoRet" {
+	block_mkdir
+	run_in_container 'grep ^Seccomp: /proc/self/status; mkdir /tmp/blocked; echo rc=$?; ls -d /tmp/blocked'
+	[ "$(status_line Seccomp)" = 2 ]
+	[[ "$output" == *"Function not implemented"* ]]
+	[[ "$output" == *rc=1* ]]
+	[[ "$output" == *"No such file or directory"* ]]
+}
+
+@test "seccomp: without noNewPrivileges, loaded with privilege before the uid change" {
+	block_mkdir
+	config_set '.process.noNewPrivileges = false | .process.user = {"uid": 1000, "gid": 1000}'
+	run_in_container 'grep -E "^(Seccomp|NoNewPrivs|Uid):" /proc/self/status; mkdir /tmp/x'
+	[ "$(status_line Seccomp)" = 2 ]
+	[ "$(status_line NoNewPrivs)" = 0 ]
+	[ "$(status_line Uid)" = "1000	1000	1000	1000" ]
+	[[ "$output" == *"Function not implemented"* ]]
+}
+
+@test "seccomp: args conditions select by value" {
+	config_set '.linux.seccomp = {
+		"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [
+			{"names": ["chmod"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38,
+			 "args": [{"index": 1, "value": 448, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["fchmodat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38,
+			 "args": [{"index": 2, "value": 448, "op": "SCMP_CMP_EQ"}]}]}'
+	run_in_container 'touch /dev/shm/f; chmod 755 /dev/shm/f && echo 755-ok; chmod 700 /dev/shm/f || echo 700-refused; stat -c %a /dev/shm/f'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 755-ok ]
+	[[ "$output" == *"Function not implemented"* ]]
+	[[ "$output" == *700-refused* ]]
+	[ "${lines[${#lines[@]}-1]}" = 755 ]
+}
+
+@test "seccomp: errnoRet defaults to EPERM" {
+	config_set '.linux.seccomp = {
+		"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	run_in_container 'mkdir /tmp/x'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+}
+
+@test "seccomp: podman's default profile runs a container" {
+	[ -f /usr/share/containers/seccomp.json ] || skip "no /usr/share/containers/seccomp.json"
+	# what podman hands a runtime: its profile for amd64 and a container
+	# without extra capabilities (entries gated on a capability dropped or kept)
+	jq '{defaultAction, defaultErrnoRet,
+	     architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+	     syscalls: [.syscalls[]
+		| select((.includes.caps // []) == [])
+		| select((.includes.arches // ["amd64"]) | index("amd64"))
+		| select((.excludes.arches // []) == [])
+		| del(.includes, .excludes, .comment)]}' \
+		/usr/share/containers/seccomp.json > "$TMP/profile.json"
+	config_set --slurpfile p "$TMP/profile.json" '.linux.seccomp = $p[0]'
+	run_in_container 'grep ^Seccomp: /proc/self/status; echo hello > /dev/shm/f; cat /dev/shm/f; swapoff /nonexistent'
+	[ "$(status_line Seccomp)" = 2 ]
+	[[ "$output" == *hello* ]]
+	# swapoff is listed with errnoRet 1: EPERM before the kernel looks at the path
+	[[ "$output" == *"swapoff: /nonexistent: Operation not permitted"* ]]
+}
+
+@test "seccomp: SCMP_ACT_NOTIFY on write is refused with a clear error" {
+	config_set '.linux.seccomp = {
+		"defaultAction": "SCMP_ACT_ALLOW",
+		"listenerPath": "/run/kura-no-agent.sock",
+		"syscalls": [{"names": ["write"], "action": "SCMP_ACT_NOTIFY"}]}'
+	run_in_container 'echo should-not-run'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'SCMP_ACT_NOTIFY cannot be used for "write"'* ]]
+	[[ "$output" != *should-not-run* ]]
+}
+
+@test "seccomp: an unknown flag fails naming the field" {
+	config_set '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"flags": ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_NOPE"]}'
+	run_in_container 'true'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".linux.seccomp.flags[1]"* ]]
+}
+
+@test "seccomp: SECCOMP_FILTER_FLAG_TSYNC and _LOG load" {
+	config_set '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"flags": ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG"],
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}'
+	run_in_container 'grep ^Seccomp: /proc/self/status; mkdir /tmp/x'
+	[ "$(status_line Seccomp)" = 2 ]
+	[[ "$output" == *"Function not implemented"* ]]
+}
+
+# A seccomp agent (the OCI listenerPath protocol) in python: it records the
+# state kura sends and answers every notified syscall with ENOSPC.
+start_agent() {
+	cat > "$TMP/agent.py" <<'PY'
+import fcntl, json, os, socket, struct, sys
+path, out = sys.argv[1], sys.argv[2]
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path)
+srv.listen(1)
+open(out + ".ready", "w").close()
+conn, _ = srv.accept()
+msg, fds, _, _ = socket.recv_fds(conn, 65536, 4)
+with open(out, "w") as f:
+    f.write(msg.decode())
+notify_fd = fds[0]
+NOTIF_RECV, NOTIF_SEND = 0xC0502100, 0xC0182101
+ENOSPC = 28
+while True:
+    req = bytearray(80)
+    try:
+        fcntl.ioctl(notify_fd, NOTIF_RECV, req)
+    except OSError:
+        break  # the filter's last user is gone
+    notif_id, pid, flags, nr = struct.unpack_from("=QIIi", req)
+    with open(out + ".calls", "a") as f:
+        f.write("%d\n" % nr)
+    try:
+        fcntl.ioctl(notify_fd, NOTIF_SEND, struct.pack("=QqiI", notif_id, 0, -ENOSPC, 0))
+    except OSError:
+        pass
+PY
+	python3 "$TMP/agent.py" "$TMP/agent.sock" "$TMP/agent.out" &
+	AGENT_PID=$!
+	for _ in $(seq 50); do [ -e "$TMP/agent.out.ready" ] && break; sleep 0.1; done
+	[ -e "$TMP/agent.out.ready" ]
+}
+
+@test "seccomp: SCMP_ACT_NOTIFY hands the listener to listenerPath" {
+	command -v python3 >/dev/null || skip "no python3"
+	start_agent
+	config_set --arg sock "$TMP/agent.sock" '.linux.seccomp = {
+		"defaultAction": "SCMP_ACT_ALLOW",
+		"listenerPath": $sock,
+		"listenerMetadata": "kura-meta",
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
+	run_in_container 'mkdir /dev/shm/x; echo rc=$?'
+	kill "$AGENT_PID" 2>/dev/null || true
+	wait "$AGENT_PID" 2>/dev/null || true
+	[ "$status" -eq 0 ]
+	# the agent's answer, not the kernel's
+	[[ "$output" == *"No space left on device"* ]]
+	[[ "$output" == *rc=1* ]]
+	[ "$(jq -r .metadata "$TMP/agent.out")" = kura-meta ]
+	[ "$(jq -r '.fds[0]' "$TMP/agent.out")" = seccompFd ]
+	[ "$(jq -r .state.id "$TMP/agent.out")" = "$ID" ]
+	# mkdir is 83 on x86_64
+	grep -qx 83 "$TMP/agent.out.calls"
+}

@@ -1,0 +1,709 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The cgroup module without touching the host's cgroups: value conversions,
+ * mountinfo and cgroupsPath resolution, and the control-file writes of v1 and
+ * v2 against a temporary directory standing in for /sys/fs/cgroup (this host
+ * has no v2 memory/cpu/io/pids controllers to write for real).  The device
+ * filter is built and, as root, loaded through the real verifier.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <linux/bpf.h>
+
+#include "cgroup_internal.h"
+
+static char tmp[256];
+
+static int rm_cb(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(p);
+}
+
+static int tmp_setup(void **state)
+{
+	(void)state;
+	snprintf(tmp, sizeof(tmp), "/tmp/kura-test-cgroup.XXXXXX");
+	return mkdtemp(tmp) ? 0 : -1;
+}
+
+static int tmp_teardown(void **state)
+{
+	(void)state;
+	return nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* An empty control file, as cgroupfs would show it. */
+static void touch(const char *dir, const char *file)
+{
+	char p[512];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static char *slurp(const char *dir, const char *file)
+{
+	struct kerr err;
+	char *s = cgroup_read(dir, file, &err);
+
+	assert_non_null(s);
+	return s;
+}
+
+#define assert_file(dir, file, want)                \
+	do {                                        \
+		char *s_ = slurp(dir, file);        \
+		assert_string_equal(s_, want);      \
+		free(s_);                           \
+	} while (0)
+
+/* ---- conversions ---- */
+
+static void test_shares_to_weight(void **state)
+{
+	(void)state;
+	assert_int_equal(cgroup_cpu_shares_to_weight(0), 0);
+	assert_int_equal(cgroup_cpu_shares_to_weight(2), 1);
+	assert_int_equal(cgroup_cpu_shares_to_weight(1024), 39);
+	assert_int_equal(cgroup_cpu_shares_to_weight(262144), 10000);
+}
+
+static void test_blkio_to_io_weight(void **state)
+{
+	(void)state;
+	assert_int_equal(cgroup_blkio_weight_to_io_weight(10), 1);
+	assert_int_equal(cgroup_blkio_weight_to_io_weight(500), 4950);
+	assert_int_equal(cgroup_blkio_weight_to_io_weight(1000), 10000);
+}
+
+static void test_swap_to_v2(void **state)
+{
+	struct kerr err;
+	int64_t out = 7;
+
+	(void)state;
+	assert_int_equal(cgroup_swap_to_v2(200, 100, &out, &err), 0);
+	assert_int_equal(out, 100);
+	assert_int_equal(cgroup_swap_to_v2(0, -1, &out, &err), 0);
+	assert_int_equal(out, -1);
+	assert_int_equal(cgroup_swap_to_v2(-1, 100, &out, &err), 0);
+	assert_int_equal(out, -1);
+	assert_int_equal(cgroup_swap_to_v2(0, 100, &out, &err), 0);
+	assert_int_equal(out, 0);
+	assert_int_equal(cgroup_swap_to_v2(50, 100, &out, &err), -1);
+	assert_non_null(strstr(err.msg, ">= memory limit"));
+	assert_int_equal(cgroup_swap_to_v2(50, 0, &out, &err), -1);
+	assert_non_null(strstr(err.msg, "without memory limit"));
+}
+
+static void test_cpu_max(void **state)
+{
+	char b[64];
+
+	(void)state;
+	assert_true(cgroup_fmt_cpu_max(b, sizeof(b), true, 50000, true, 100000));
+	assert_string_equal(b, "50000 100000");
+	assert_true(cgroup_fmt_cpu_max(b, sizeof(b), true, -1, true, 100000));
+	assert_string_equal(b, "max 100000");
+	assert_true(cgroup_fmt_cpu_max(b, sizeof(b), true, 20000, false, 0));
+	assert_string_equal(b, "20000");
+	assert_false(cgroup_fmt_cpu_max(b, sizeof(b), false, 0, false, 0));
+}
+
+static void test_sizes(void **state)
+{
+	int64_t v;
+
+	(void)state;
+	assert_int_equal(cgroup_size_parse("100m", &v), 0);
+	assert_int_equal(v, 100LL << 20);
+	assert_int_equal(cgroup_size_parse("1G", &v), 0);
+	assert_int_equal(v, 1LL << 30);
+	assert_int_equal(cgroup_size_parse("512kb", &v), 0);
+	assert_int_equal(v, 512LL << 10);
+	assert_int_equal(cgroup_size_parse("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(cgroup_size_parse("-1", &v), 0);
+	assert_int_equal(v, -1);
+	assert_int_equal(cgroup_size_parse("10x", &v), -1);
+	assert_int_equal(cgroup_size_parse("", &v), -1);
+	assert_int_equal(cgroup_size_parse("-5", &v), -1);
+	assert_int_equal(cgroup_page_size_parse("2MB"), 2u << 20);
+	assert_int_equal(cgroup_page_size_parse("1GB"), 1u << 30);
+	assert_int_equal(cgroup_page_size_parse("2M"), 0);
+}
+
+static void test_device_rule_format(void **state)
+{
+	char b[64];
+	struct spec_device_cgroup all = { .allow = false, .access = "rwm" };
+	struct spec_device_cgroup null = { .allow = true, .type = 'c', .has_major = true, .major = 1,
+					   .has_minor = true, .minor = 3, .access = "rw" };
+	struct spec_device_cgroup pts = { .allow = true, .type = 'c', .has_major = true,
+					  .major = 136, .has_minor = true, .minor = -1 };
+
+	(void)state;
+	cgroup_fmt_device_rule(b, sizeof(b), &all);
+	assert_string_equal(b, "a *:* rwm");
+	cgroup_fmt_device_rule(b, sizeof(b), &null);
+	assert_string_equal(b, "c 1:3 rw");
+	cgroup_fmt_device_rule(b, sizeof(b), &pts);
+	assert_string_equal(b, "c 136:* rwm");
+}
+
+/* ---- paths ---- */
+
+static void test_clean_path(void **state)
+{
+	const char *cases[][2] = {
+		{ "a/../../b", "b" },    { "/a/./b/../c", "/a/c" }, { "../..", "" },
+		{ "/../x", "/x" },       { "//a//b/", "/a/b" },     { "kura/c1", "kura/c1" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *c = cgroup_clean_path(cases[i][0]);
+
+		assert_string_equal(c, cases[i][1]);
+		free(c);
+	}
+}
+
+static const char hybrid_mi[] =
+	"30 22 0:27 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+	"31 30 0:28 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+	"32 30 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime shared:9 - cgroup cgroup rw,cpuacct,cpu\n"
+	"34 30 0:31 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+	"39 30 0:36 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,xattr,name=systemd\n"
+	"41 30 0:38 / /sys/fs/cgroup/misc\\040dir rw,relatime - cgroup cgroup rw,name=other\n"
+	"40 30 0:37 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
+
+static const char hybrid_self[] =
+	"9:name=systemd:/\n4:memory:/process_api/abc\n2:cpu,cpuacct:/\n1:cpu:/x\n0::/user.slice/s1\n";
+
+static void test_mounts_hybrid(void **state)
+{
+	struct cgroup_mount *m = NULL;
+	size_t n = 0;
+	struct kerr err;
+
+	(void)state;
+	assert_int_equal(cgroup_mounts_parse(hybrid_mi, &m, &n, &err), 0);
+	/* the named hierarchy that is not systemd's is left out */
+	assert_int_equal(n, 5);
+	assert_string_equal(m[1].controllers, "cpuacct,cpu");
+	assert_string_equal(m[1].mount, "/sys/fs/cgroup/cpu,cpuacct");
+	assert_string_equal(m[3].controllers, "name=systemd");
+	assert_string_equal(m[4].controllers, "");
+	assert_int_equal(cgroup_mode_of(m, n), CGROUP_HYBRID);
+	cgroup_mounts_free(m, n);
+}
+
+/* In `unshare -m` with unified bound over /sys/fs/cgroup, the v1 mounts are hidden. */
+static void test_mounts_shadowed_v2(void **state)
+{
+	char mi[2048];
+	struct cgroup_mount *m = NULL;
+	size_t n = 0;
+	struct kerr err;
+
+	(void)state;
+	snprintf(mi, sizeof(mi), "%s%s", hybrid_mi,
+		 "90 30 0:37 / /sys/fs/cgroup rw,relatime - cgroup2 cgroup2 rw\n");
+	assert_int_equal(cgroup_mounts_parse(mi, &m, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(m[0].mount, "/sys/fs/cgroup");
+	assert_int_equal(cgroup_mode_of(m, n), CGROUP_V2);
+	cgroup_mounts_free(m, n);
+}
+
+static void test_proc_path(void **state)
+{
+	char *p;
+
+	(void)state;
+	p = cgroup_proc_path(hybrid_self, "memory");
+	assert_string_equal(p, "/process_api/abc");
+	free(p);
+	/* order of co-mounted controllers does not matter */
+	p = cgroup_proc_path(hybrid_self, "cpuacct,cpu");
+	assert_string_equal(p, "/");
+	free(p);
+	p = cgroup_proc_path(hybrid_self, "cpu");
+	assert_string_equal(p, "/x");
+	free(p);
+	p = cgroup_proc_path(hybrid_self, "");
+	assert_string_equal(p, "/user.slice/s1");
+	free(p);
+	assert_null(cgroup_proc_path(hybrid_self, "pids"));
+}
+
+static const struct cgroup_hier *hier(const struct cgroup *cg, const char *ctl)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (!strcmp(cg->h[i].controllers, ctl))
+			return &cg->h[i];
+	fail_msg("no hierarchy %s", ctl);
+	return NULL;
+}
+
+static void test_layout_relative(void **state)
+{
+	struct cgroup *cg = NULL;
+	struct kerr err;
+	char *inner = cgroup_inner_path(NULL, "c1");
+
+	(void)state;
+	assert_string_equal(inner, "c1");
+	assert_int_equal(cgroup_layout(hybrid_mi, hybrid_self, inner, &cg, &err), 0);
+	assert_int_equal(cg->mode, CGROUP_HYBRID);
+	/* v1: under kura's own cgroup */
+	assert_string_equal(hier(cg, "memory")->path, "/sys/fs/cgroup/memory/process_api/abc/c1");
+	assert_string_equal(hier(cg, "cpu")->path, "/sys/fs/cgroup/cpu/x/c1");
+	assert_string_equal(hier(cg, "name=systemd")->path, "/sys/fs/cgroup/systemd/c1");
+	/* v2: under its parent, which has no processes of its own */
+	assert_string_equal(hier(cg, "")->path, "/sys/fs/cgroup/unified/user.slice/c1");
+	cgroup_free(cg);
+	free(inner);
+}
+
+static void test_layout_absolute(void **state)
+{
+	struct cgroup *cg = NULL;
+	struct kerr err;
+	char *inner = cgroup_inner_path("/kura/../pod1/./c1", "ignored");
+
+	(void)state;
+	assert_string_equal(inner, "/pod1/c1");
+	assert_int_equal(cgroup_layout(hybrid_mi, hybrid_self, inner, &cg, &err), 0);
+	assert_string_equal(hier(cg, "memory")->path, "/sys/fs/cgroup/memory/pod1/c1");
+	assert_string_equal(hier(cg, "")->path, "/sys/fs/cgroup/unified/pod1/c1");
+	cgroup_free(cg);
+	free(inner);
+	assert_int_equal(cgroup_layout(hybrid_mi, hybrid_self, "/", &cg, &err), -1);
+	assert_non_null(strstr(err.msg, "root cgroup"));
+}
+
+/* ---- v2 writes into a fake cgroup dir ---- */
+
+static void test_v2_writes(void **state)
+{
+	static const char *const files[] = {
+		"memory.max", "memory.swap.max", "memory.low", "cpu.weight", "cpu.max",
+		"cpu.max.burst", "cpu.idle", "cpuset.cpus", "cpuset.mems", "io.weight",
+		"io.max", "pids.max", "hugetlb.2MB.max", "memory.current",
+	};
+	struct spec_hugepage_limit hl = { .page_size = "2MB", .limit = 4194304 };
+	struct spec_throttle_device td = { .major = 8, .minor = 0, .rate = 1048576 };
+	struct spec_kv kv = { .key = "memory.high", .value = "90000000" };
+	struct spec_resources r = { 0 };
+	struct kerr err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		touch(tmp, files[i]);
+	touch(tmp, "memory.high");
+	r.memory.has_limit = true;
+	r.memory.limit = 100 << 20;
+	r.memory.has_swap = true;
+	r.memory.swap = 300 << 20;
+	r.memory.has_reservation = true;
+	r.memory.reservation = 50 << 20;
+	r.cpu.has_shares = true;
+	r.cpu.shares = 1024;
+	r.cpu.has_quota = true;
+	r.cpu.quota = 50000;
+	r.cpu.has_period = true;
+	r.cpu.period = 100000;
+	r.cpu.has_burst = true;
+	r.cpu.burst = 1000;
+	r.cpu.cpus = "0-1";
+	r.cpu.mems = "0";
+	r.blkio.has_weight = true;
+	r.blkio.weight = 500;
+	r.blkio.throttle_read_bps.v = &td;
+	r.blkio.throttle_read_bps.n = 1;
+	r.has_pids_limit = true;
+	r.pids_limit = 0; /* unlimited */
+	r.hugepage_limits = &hl;
+	r.n_hugepage_limits = 1;
+	r.unified.v = &kv;
+	r.unified.n = 1;
+	assert_int_equal(cgroup_v2_apply(tmp, &r, NULL, 0, &err), 0);
+	assert_file(tmp, "memory.max", "104857600");
+	assert_file(tmp, "memory.swap.max", "209715200");
+	assert_file(tmp, "memory.low", "52428800");
+	assert_file(tmp, "cpu.weight", "39");
+	assert_file(tmp, "cpu.max", "50000 100000");
+	assert_file(tmp, "cpu.max.burst", "1000");
+	assert_file(tmp, "cpuset.cpus", "0-1");
+	assert_file(tmp, "io.weight", "4950");
+	assert_file(tmp, "io.max", "8:0 rbps=1048576");
+	assert_file(tmp, "pids.max", "max");
+	assert_file(tmp, "hugetlb.2MB.max", "4194304");
+	assert_file(tmp, "memory.high", "90000000");
+}
+
+static void test_v2_errors(void **state)
+{
+	struct spec_resources r = { 0 };
+	struct spec_kv bad = { .key = "../cgroup.procs", .value = "1" };
+	struct kerr err;
+
+	(void)state;
+	/* no pids.max in the dir: the controller is missing */
+	r.has_pids_limit = true;
+	r.pids_limit = 10;
+	assert_int_equal(cgroup_v2_apply(tmp, &r, NULL, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "linux.resources.pids.limit: pids controller not available"));
+	assert_non_null(strstr(err.msg, "/pids.max)"));
+	memset(&r, 0, sizeof(r));
+	r.network.has_class_id = true;
+	r.network.class_id = 1;
+	assert_int_equal(cgroup_v2_apply(tmp, &r, NULL, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "linux.resources.network"));
+	memset(&r, 0, sizeof(r));
+	r.unified.v = &bad;
+	r.unified.n = 1;
+	assert_int_equal(cgroup_v2_apply(tmp, &r, NULL, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "not a settable"));
+	memset(&r, 0, sizeof(r));
+	r.cpu.has_realtime_runtime = true;
+	r.cpu.realtime_runtime = 1000;
+	assert_int_equal(cgroup_v2_apply(tmp, &r, NULL, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "realtimeRuntime"));
+}
+
+static void test_v2_check_before_update(void **state)
+{
+	struct spec_resources r = { 0 };
+	struct kerr err;
+	int fd;
+
+	(void)state;
+	touch(tmp, "memory.max");
+	fd = open(strcat(strcpy((char[512]){ 0 }, tmp), "/memory.current"),
+		  O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "5000000\n", 8), 8);
+	close(fd);
+	r.memory.has_limit = true;
+	r.memory.limit = 1000000;
+	r.memory.has_check_before_update = true;
+	r.memory.check_before_update = true;
+	assert_int_equal(cgroup_v2_apply(tmp, &r, NULL, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "below the current usage"));
+}
+
+/* ---- v1 writes into fake hierarchies ---- */
+
+static struct cgroup *fake_v1(const char *const *ctls, size_t n)
+{
+	struct cgroup *cg = calloc(1, sizeof(*cg));
+
+	cg->mode = CGROUP_V1;
+	cg->inner = strdup("c1");
+	cg->h = calloc(n, sizeof(*cg->h));
+	for (size_t i = 0; i < n; i++) {
+		char p[512];
+
+		snprintf(p, sizeof(p), "%s/%s", tmp, ctls[i]);
+		mkdir(p, 0755);
+		cg->h[i].controllers = strdup(ctls[i]);
+		cg->h[i].mount = strdup(p);
+		strcat(p, "/c1");
+		mkdir(p, 0755);
+		cg->h[i].path = strdup(p);
+		cg->n++;
+	}
+	return cg;
+}
+
+static void test_v1_writes(void **state)
+{
+	static const char *const ctls[] = { "memory", "cpu", "pids", "devices" };
+	struct cgroup *cg = fake_v1(ctls, 4);
+	struct spec_resources r = { 0 };
+	struct spec_device_cgroup rules[] = {
+		{ .allow = false, .access = "rwm" },
+		{ .allow = true, .type = 'c', .has_major = true, .major = 1, .has_minor = true,
+		  .minor = 3, .access = "rw" },
+	};
+	const char *mem = cg->h[0].path, *cpu = cg->h[1].path, *pids = cg->h[2].path,
+		   *dev = cg->h[3].path;
+	struct kerr err;
+
+	(void)state;
+	touch(mem, "memory.limit_in_bytes");
+	touch(mem, "memory.memsw.limit_in_bytes");
+	touch(mem, "memory.soft_limit_in_bytes");
+	touch(mem, "memory.swappiness");
+	touch(cpu, "cpu.shares");
+	touch(cpu, "cpu.cfs_period_us");
+	touch(cpu, "cpu.cfs_quota_us");
+	touch(pids, "pids.max");
+	touch(dev, "devices.allow");
+	touch(dev, "devices.deny");
+	r.memory.has_limit = true;
+	r.memory.limit = 100 << 20;
+	r.memory.has_swap = true;
+	r.memory.swap = 200 << 20;
+	r.memory.has_reservation = true;
+	r.memory.reservation = 1 << 20;
+	r.memory.has_swappiness = true;
+	r.memory.swappiness = 10;
+	r.cpu.has_shares = true;
+	r.cpu.shares = 512;
+	r.cpu.has_quota = true;
+	r.cpu.quota = 20000;
+	r.cpu.has_period = true;
+	r.cpu.period = 100000;
+	r.has_pids_limit = true;
+	r.pids_limit = 42;
+	assert_int_equal(cgroup_v1_apply(cg, &r, rules, 2, &err), 0);
+	assert_file(mem, "memory.limit_in_bytes", "104857600");
+	assert_file(mem, "memory.memsw.limit_in_bytes", "209715200");
+	assert_file(mem, "memory.soft_limit_in_bytes", "1048576");
+	assert_file(mem, "memory.swappiness", "10");
+	assert_file(cpu, "cpu.shares", "512");
+	assert_file(cpu, "cpu.cfs_quota_us", "20000");
+	assert_file(cpu, "cpu.cfs_period_us", "100000");
+	assert_file(pids, "pids.max", "42");
+	/* the files keep the last write: deny-all went first, the allow after */
+	assert_file(dev, "devices.deny", "a *:* rwm");
+	assert_file(dev, "devices.allow", "c 1:3 rw");
+
+	/* a controller this host lacks: the field and the missing path are named */
+	memset(&r, 0, sizeof(r));
+	r.network.has_class_id = true;
+	r.network.class_id = 0x100001;
+	assert_int_equal(cgroup_v1_apply(cg, &r, NULL, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "linux.resources.network.classID: net_cls controller not "
+					"available (no "));
+	assert_non_null(strstr(err.msg, "/net_cls)"));
+	memset(&r, 0, sizeof(r));
+	r.memory.has_swappiness = true;
+	r.memory.swappiness = 101;
+	assert_int_equal(cgroup_v1_apply(cg, &r, NULL, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "swappiness"));
+	memset(&r, 0, sizeof(r));
+	r.unified.v = &(struct spec_kv){ .key = "memory.high", .value = "1" };
+	r.unified.n = 1;
+	assert_int_equal(cgroup_v1_apply(cg, &r, NULL, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "linux.resources.unified: needs cgroup v2"));
+	cgroup_free(cg);
+}
+
+/* ---- what kura made, and only that, goes ---- */
+
+static void test_destroy_only_made(void **state)
+{
+	static const char *const ctls[] = { "pids" };
+	struct cgroup *cg = fake_v1(ctls, 1);
+	char parent[512], leaf[512];
+	struct kerr err;
+	cJSON *j;
+	struct cgroup *back = NULL;
+
+	(void)state;
+	/* pids/c1 existed before; kura made c1/k and c1/k/leaf */
+	snprintf(parent, sizeof(parent), "%s/k", cg->h[0].path);
+	snprintf(leaf, sizeof(leaf), "%s/leaf", parent);
+	assert_int_equal(mkdir(parent, 0755), 0);
+	assert_int_equal(mkdir(leaf, 0755), 0);
+	free(cg->h[0].path);
+	cg->h[0].path = strdup(leaf);
+	cg->h[0].made = calloc(2, sizeof(char *));
+	cg->h[0].made[0] = strdup(parent);
+	cg->h[0].made[1] = strdup(leaf);
+	cg->h[0].n_made = 2;
+
+	/* through state.json and back, as `kura delete` sees it */
+	j = cgroup_to_json(cg);
+	assert_int_equal(cgroup_from_json(j, &back, &err), 0);
+	cJSON_Delete(j);
+	assert_int_equal(back->h[0].n_made, 2);
+	assert_int_equal(cgroup_destroy(back, &err), 0);
+	assert_int_equal(access(leaf, F_OK), -1);
+	assert_int_equal(access(parent, F_OK), -1);
+	/* the pre-existing one stays */
+	assert_int_equal(access(cg->h[0].mount, F_OK), 0);
+	assert_int_equal(access(strcat(strcpy((char[512]){ 0 }, cg->h[0].mount), "/c1"), F_OK), 0);
+	/* a second destroy has nothing left to do */
+	assert_int_equal(cgroup_destroy(back, &err), 0);
+	cgroup_free(back);
+	cgroup_free(cg);
+}
+
+/* cgroup_create against hierarchies "mounted" in a tmp dir */
+static void test_create_nested_and_destroy(void **state)
+{
+	char mi[1024], d[512];
+	struct spec s;
+	struct cgroup *cg = NULL;
+	struct kerr err;
+
+	(void)state;
+	snprintf(mi, sizeof(mi),
+		 "31 30 0:28 / %s/pids rw - cgroup cgroup rw,pids\n"
+		 "40 30 0:37 / %s/unified rw - cgroup2 cgroup2 rw\n", tmp, tmp);
+	snprintf(d, sizeof(d), "%s/pids", tmp);
+	assert_int_equal(mkdir(d, 0755), 0);
+	snprintf(d, sizeof(d), "%s/unified", tmp);
+	assert_int_equal(mkdir(d, 0755), 0);
+	/* pids/pre is someone else's */
+	snprintf(d, sizeof(d), "%s/pids/pre", tmp);
+	assert_int_equal(mkdir(d, 0755), 0);
+	memset(&s, 0, sizeof(s));
+	s.has_linux = true;
+	s.linux_.cgroups_path = "/pre/kura/c1";
+
+	/* a limit with no file to take it: create fails and takes back what it made */
+	s.linux_.resources.has_pids_limit = true;
+	s.linux_.resources.pids_limit = 5;
+	assert_int_equal(cgroup_create_from(&s, "c1", mi, "8:pids:/\n0::/\n", &cg, &err), -1);
+	assert_non_null(strstr(err.msg, "linux.resources.pids.limit: pids controller not available"));
+	assert_int_equal(access(d, F_OK), 0);
+	snprintf(d, sizeof(d), "%s/pids/pre/kura", tmp);
+	assert_int_equal(access(d, F_OK), -1);
+	snprintf(d, sizeof(d), "%s/unified/pre", tmp);
+	assert_int_equal(access(d, F_OK), -1);
+
+	s.linux_.resources.has_pids_limit = false;
+	assert_int_equal(cgroup_create_from(&s, "c1", mi, "8:pids:/\n0::/\n", &cg, &err), 0);
+	assert_int_equal(cg->mode, CGROUP_HYBRID);
+	assert_int_equal(cg->n, 2);
+	assert_int_equal(cg->h[0].n_made, 2); /* pre/kura, pre/kura/c1 */
+	assert_int_equal(cg->h[1].n_made, 3); /* pre, pre/kura, pre/kura/c1 */
+	snprintf(d, sizeof(d), "%s/pids/pre/kura/c1", tmp);
+	assert_string_equal(cg->h[0].path, d);
+	assert_int_equal(access(d, F_OK), 0);
+	assert_int_equal(cgroup_v2_fd(cg), -1); /* hybrid: no clone3 into it */
+	assert_int_equal(cgroup_destroy(cg, &err), 0);
+	assert_int_equal(access(d, F_OK), -1);
+	snprintf(d, sizeof(d), "%s/pids/pre", tmp);
+	assert_int_equal(access(d, F_OK), 0);
+	snprintf(d, sizeof(d), "%s/unified/pre", tmp);
+	assert_int_equal(access(d, F_OK), -1);
+	cgroup_free(cg);
+}
+
+static void test_from_json_rejects_foreign_dirs(void **state)
+{
+	const char *bad[] = {
+		"{\"mode\":\"v1\",\"path\":\"c\",\"hierarchies\":[{\"controllers\":\"pids\","
+		"\"mount\":\"/sys/fs/cgroup/pids\",\"path\":\"/sys/fs/cgroup/pids/c\","
+		"\"made\":[\"/etc\"]}]}",
+		"{\"mode\":\"v1\",\"path\":\"c\",\"hierarchies\":[{\"controllers\":\"pids\","
+		"\"mount\":\"/sys/fs/cgroup/pids\",\"path\":\"/sys/fs/cgroup/pids/c\","
+		"\"made\":[\"/sys/fs/cgroup/pids/../../../etc\"]}]}",
+		"{\"mode\":\"v1\"}",
+	};
+	struct kerr err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cJSON *j = cJSON_Parse(bad[i]);
+		struct cgroup *cg = NULL;
+
+		assert_non_null(j);
+		assert_int_equal(cgroup_from_json(j, &cg, &err), -1);
+		assert_null(cg);
+		cJSON_Delete(j);
+	}
+}
+
+/* ---- the v2 device filter ---- */
+
+static void test_bpf_build(void **state)
+{
+	struct spec_device_cgroup *rules = NULL;
+	size_t n = 0, n_insn = 0;
+	struct bpf_insn *p = NULL;
+	struct kerr err;
+	struct spec_resources r = { 0 };
+	struct spec_device_cgroup deny_all = { .allow = false, .access = "rwm" };
+	struct spec_device_cgroup allow_all = { .allow = true, .type = 'a' };
+
+	(void)state;
+	r.devices = &deny_all;
+	r.n_devices = 1;
+	assert_int_equal(cgroup_device_rules(NULL, &r, &rules, &n), 0);
+	assert_true(n > 1);
+	assert_false(rules[0].allow);
+	assert_int_equal(cgroup_bpf_devices_build(rules, n, &p, &n_insn, &err), 0);
+	/* ends in the deny-all block: r0 = 0; exit */
+	assert_int_equal(p[n_insn - 1].code, BPF_JMP | BPF_EXIT);
+	assert_int_equal(p[n_insn - 2].imm, 0);
+	/* every jump lands inside the program */
+	for (size_t i = 0; i < n_insn; i++)
+		if (BPF_CLASS(p[i].code) == BPF_JMP && BPF_OP(p[i].code) != BPF_EXIT)
+			assert_true((long)i + 1 + p[i].off < (long)n_insn);
+	if (geteuid() == 0) {
+		union bpf_attr a;
+		int fd;
+
+		memset(&a, 0, sizeof(a));
+		a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+		a.insns = (uint64_t)(uintptr_t)p;
+		a.insn_cnt = (uint32_t)n_insn;
+		a.license = (uint64_t)(uintptr_t)"Apache";
+		fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+		assert_true(fd >= 0); /* the kernel's verifier accepts it */
+		close(fd);
+	}
+	free(p);
+	free(rules);
+	/* an allow-all last makes everything before it dead code: one block only */
+	assert_int_equal(cgroup_bpf_devices_build(&allow_all, 1, &p, &n_insn, &err), 0);
+	assert_int_equal(p[n_insn - 2].imm, 1);
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shares_to_weight),
+		cmocka_unit_test(test_blkio_to_io_weight),
+		cmocka_unit_test(test_swap_to_v2),
+		cmocka_unit_test(test_cpu_max),
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_device_rule_format),
+		cmocka_unit_test(test_clean_path),
+		cmocka_unit_test(test_mounts_hybrid),
+		cmocka_unit_test(test_mounts_shadowed_v2),
+		cmocka_unit_test(test_proc_path),
+		cmocka_unit_test(test_layout_relative),
+		cmocka_unit_test(test_layout_absolute),
+		cmocka_unit_test_setup_teardown(test_v2_writes, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_v2_errors, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_v2_check_before_update, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_v1_writes, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_only_made, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_create_nested_and_destroy, tmp_setup, tmp_teardown),
+		cmocka_unit_test(test_from_json_rejects_foreign_dirs),
+		cmocka_unit_test(test_bpf_build),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
