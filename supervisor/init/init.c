@@ -173,7 +173,10 @@ static char *hooks_exchange(struct kerr *err)
 	return strdup(m.text);
 }
 
-/* The exec FIFO: reopen the O_PATH fd through procfs, as any uid may write it. */
+/*
+ * The exec FIFO: reopen the O_PATH fd through procfs, as any uid may write
+ * it.  Returns the open write end.
+ */
 static int fifo_wait(int fifo_path_fd, int state_dir_fd, struct kerr *err)
 {
 	char path[64];
@@ -191,8 +194,12 @@ static int fifo_wait(int fifo_path_fd, int state_dir_fd, struct kerr *err)
 		close(fd);
 		return kerr_errno(err, e, "write exec fifo");
 	}
-	close(fd);
-	return 0;
+	/*
+	 * Left open, CLOEXEC: it closes with the execve of the process, so
+	 * `kura start` sees EOF only once the process runs and then runs the
+	 * poststart hooks, after startContainer, as the spec orders them.
+	 */
+	return fd;
 }
 
 static void reset_signals(void)
@@ -280,8 +287,18 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 		_exit(1);
 	if (fifo_wait(fifo_fd, d->state_dir_fd, &err) < 0)
 		_exit(1); /* kura create has returned: nobody to tell */
+	/* the returned write end stays open until the execve (CLOEXEC) */
 	close(fifo_fd);
 	close(d->state_dir_fd);
+	if (s->hooks.start_container.n && state) {
+		/* the spec's state for startContainer: created, the process not yet run */
+		char *st = strstr(state, "\"status\":\"creating\"");
+
+		if (st) { /* "creating" -> "created" in place */
+			memcpy(st + 10, "created", 7);
+			memmove(st + 17, st + 18, strlen(st + 18) + 1);
+		}
+	}
 	if (s->hooks.start_container.n) {
 		if (hooks_run(&s->hooks.start_container, "startContainer", state ? state : "{}",
 			      &err) < 0) {

@@ -43,7 +43,7 @@ static bool path_under(const char *path, const char *dir)
  * lxcfs and friends bind over (runc's list).  Anything else there could
  * hide the files kura later writes (CVE-2019-16884).
  */
-static int proc_dest_check(const struct mount_ctx *c, bool is_bind)
+static int proc_dest_check(const struct mount_ctx *c, bool is_bind, bool on_procfs)
 {
 	static const char *const allowed[] = {
 		"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
@@ -52,7 +52,7 @@ static int proc_dest_check(const struct mount_ctx *c, bool is_bind)
 	};
 	struct statfs sfs;
 
-	if (!path_under(c->dest, "/proc"))
+	if (!path_under(c->dest, "/proc") && !on_procfs)
 		return 0;
 	if (strcmp(c->dest, "/proc") == 0) {
 		if (!is_bind && str_eq(c->m->type, "proc"))
@@ -65,6 +65,23 @@ static int proc_dest_check(const struct mount_ctx *c, bool is_bind)
 		if (strcmp(c->dest, allowed[i]) == 0)
 			return 0;
 	return -1;
+}
+
+/*
+ * The destination as resolved: a symlink in the rootfs may lead a path that
+ * does not say /proc into the procfs mounted earlier (/evil -> /proc/sys).
+ */
+static int dest_fd_check(const struct mount_ctx *c, int dstfd, bool is_bind,
+			 struct kerr *err)
+{
+	struct statfs sfs;
+
+	if (fstatfs(dstfd, &sfs) < 0)
+		return kerr_errno(err, errno, "statfs");
+	if (sfs.f_type == PROC_SUPER_MAGIC && proc_dest_check(c, is_bind, true) < 0)
+		return kerr_set(err, "%s resolves into /proc, where it cannot be mounted",
+				c->dest);
+	return 0;
 }
 
 /* Re-resolve the destination after a mount(2): the fd now names the new mount. */
@@ -93,7 +110,7 @@ static int mount_fs(const struct mount_ctx *c, unsigned long flags, unsigned pfl
 	char p[32];
 
 	dst = pathres_mkdir_all(c->rootfd, c->dest, 0755, pflags, err);
-	if (dst < 0)
+	if (dst < 0 || dest_fd_check(c, dst, false, err) < 0)
 		return -1;
 	if (c->mo.tmpcopyup) {
 		/* still names the old directory once the tmpfs covers it */
@@ -139,7 +156,7 @@ static int mount_bind_from(const struct mount_ctx *c, int srcdfd, const char *sr
 		dst = pathres_mkdir_all(c->rootfd, c->dest, 0755, 0, err);
 	else
 		dst = pathres_create_file(c->rootfd, c->dest, 0644, err);
-	if (dst < 0)
+	if (dst < 0 || dest_fd_check(c, dst, true, err) < 0)
 		return -1;
 	tree = mntfd_clone(srcdfd, src, recursive, err);
 	if (tree < 0)
@@ -351,7 +368,7 @@ static int mount_entry(const struct rootfs_opts *o, int rootfd, const struct spe
 	is_bind = (c.mo.flags & MS_BIND) || str_eq(m->type, "bind");
 	if (is_bind)
 		c.mo.flags |= MS_BIND;
-	if (proc_dest_check(&c, is_bind) < 0) {
+	if (proc_dest_check(&c, is_bind, false) < 0) {
 		mountopts_free(&c.mo);
 		return kerr_set(err, "%s cannot be mounted because it is inside /proc", dest);
 	}

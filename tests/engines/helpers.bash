@@ -44,18 +44,33 @@ t0=\$(date +%s.%N)
 	echo "LISTEN_FDS=\${LISTEN_FDS-<unset>} NOTIFY_SOCKET=\${NOTIFY_SOCKET-<unset>}"
 	echo "fds: \$(ls -l /proc/\$\$/fd | awk 'NR>1 {print \$9"->"\$11}' | tr '\n' ' ')"
 	bundle=
+	logfile=
+	verb=
 	prev=
 	for a in "\$@"; do
-		case \$prev in --bundle|-b) bundle=\$a ;; esac
-		case \$a in --bundle=*) bundle=\${a#--bundle=} ;; esac
+		case \$prev in --bundle|-b) bundle=\$a ;; --log) logfile=\$a ;; esac
+		case \$a in --bundle=*) bundle=\${a#--bundle=} ;; --log=*) logfile=\${a#--log=} ;; esac
+		case \$prev:\$a in
+		--root:*|--log:*|--log-format:*|--criu:*|--rootless:*) ;;
+		*:-*) ;;
+		*) [ -n "\$verb" ] || verb=\$a ;;
+		esac
 		prev=\$a
 	done
 	[ -n "\$bundle" ] && [ -f "\$bundle/config.json" ] && { echo "config:"; cat "\$bundle/config.json"; echo; }
 } > "\$log" 2>&1
-# keep stdout untouched (state/ps output, console streams); tee only stderr
-"$ENGINE_RUNTIME" "\$@" 2> >(tee -a "\$log.stderr" >&2)
-rc=\$?
-echo "status: \$rc end: \$(date +%s.%N)" >> "\$log"
+case \$verb in
+create|run|exec)
+	# the container inherits the runtime's stdio: leave it untouched (a tee
+	# would delay the container's stderr past the engine's last read)
+	"$ENGINE_RUNTIME" "\$@"
+	rc=\$? ;;
+*)
+	"$ENGINE_RUNTIME" "\$@" 2> >(tee -a "\$log.stderr" >&2)
+	rc=\$? ;;
+esac
+[ -n "\$logfile" ] && [ -s "\$logfile" ] && { echo "log (\$logfile):"; tail -n 20 "\$logfile"; } >> "\$log"
+echo "verb: \$verb status: \$rc end: \$(date +%s.%N)" >> "\$log"
 exit \$rc
 WRAP
 	chmod 755 "$w"

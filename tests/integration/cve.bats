@@ -122,6 +122,17 @@ user_dev() {
 	[[ "$output" == *"/proc/self/attr/exec cannot be mounted because it is inside /proc"* ]]
 }
 
+@test "CVE-2019-16884: a symlink cannot lead a mount into /proc either" {
+	echo '|/tmp/evil %p' > "$TMP/fake"
+	ln -s /proc/sys/kernel "$BUNDLE/rootfs/evil"
+	before=$(cat /proc/sys/kernel/core_pattern)
+	config_set --arg s "$TMP/fake" '.mounts += [{"destination": "/evil/core_pattern", "type": "bind", "source": $s, "options": ["bind"]}]'
+	in_container 'cat /proc/sys/kernel/core_pattern'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/evil/core_pattern resolves into /proc"* ]]
+	[ "$(cat /proc/sys/kernel/core_pattern)" = "$before" ]
+}
+
 @test "CVE-2019-16884: lxcfs-style binds over /proc/cpuinfo stay allowed" {
 	echo "processor : fake" > "$TMP/cpuinfo"
 	config_set --arg s "$TMP/cpuinfo" '.mounts += [{"destination": "/proc/cpuinfo", "type": "bind", "source": $s, "options": ["bind", "ro"]}]'
