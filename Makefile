@@ -54,12 +54,20 @@ deps:
 	@scripts/install-deps.sh
 
 # ---- the supervisor ----
+# V=1 shows every command; by default one short line each
+V ?= 0
+ifeq ($(V),0)
+Q := @
+endif
+
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+	@[ -n "$(Q)" ] && echo "  CC      $<" || true
+	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/kura: $(SUP_OBJ)
-	$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $^ $(KLIBS)
+	@[ -n "$(Q)" ] && echo "  LD      $@" || true
+	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $^ $(KLIBS)
 
 # ---- the shim: static musl; musl-gcc needs the kernel headers shown to it ----
 $(B)/musl-include/.stamp:
@@ -73,23 +81,28 @@ SHIM_CFLAGS := -Os -g -std=gnu11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong 
                -Ibootstrap -I$(B)/musl-include -fno-asynchronous-unwind-tables
 $(B)/shim-obj/%.o: %.c $(B)/musl-include/.stamp
 	@mkdir -p $(dir $@)
-	$(MUSL_CC) $(SHIM_CFLAGS) -MMD -MP -c $< -o $@
+	@[ -n "$(Q)" ] && echo "  MUSLCC  $<" || true
+	$(Q)$(MUSL_CC) $(SHIM_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/kura-shim: $(SHIM_OBJ)
-	$(MUSL_CC) -static -Os -Wl,--gc-sections -o $@ $^
+	@[ -n "$(Q)" ] && echo "  LD      $@" || true
+	$(Q)$(MUSL_CC) -static -Os -Wl,--gc-sections -o $@ $^
 
 # ---- unit tests (cmocka) ----
 $(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(KLIBS) -lcmocka
+	@[ -n "$(Q)" ] && echo "  TEST    $@" || true
+	$(Q)$(CC) $(KCFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(KLIBS) -lcmocka
 
 $(B)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(KCFLAGS)) $(ASAN_FLAGS) -c $< -o $@
+	@[ -n "$(Q)" ] && echo "  ASANCC  $<" || true
+	$(Q)$(CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(KCFLAGS)) $(ASAN_FLAGS) -c $< -o $@
 
 $(B)/asan/tests/%: tests/unit/%.c $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(KCFLAGS)) $(ASAN_FLAGS) -Itests/unit -o $@ $< $(ASAN_OBJ) $(KLIBS) -lcmocka
+	@[ -n "$(Q)" ] && echo "  TEST    $@" || true
+	$(Q)$(CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(KCFLAGS)) $(ASAN_FLAGS) -Itests/unit -o $@ $< $(ASAN_OBJ) $(KLIBS) -lcmocka
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)

@@ -110,6 +110,23 @@ status_of() {
 	[ ! -d "$ROOT/$ID" ]
 }
 
+@test "cgroups: kill --all reaches every process, even in a paused container" {
+	kura run -d --bundle "$BUNDLE" "$ID"
+	kura exec -d "$ID" sleep 1000
+	kura exec -d "$ID" sleep 1000
+	[ "$(cat "$(cg_path pids)/cgroup.procs" | wc -l)" -eq 3 ]
+	kura pause "$ID"
+	kura kill --all "$ID" KILL
+	for _ in $(seq 50); do
+		[ -z "$(cat "$(cg_path pids)/cgroup.procs")" ] && break
+		sleep 0.1
+	done
+	[ -z "$(cat "$(cg_path pids)/cgroup.procs")" ]
+	st=$(status_of)
+	echo "status: $st"
+	[ "$st" = stopped ]
+}
+
 @test "cgroups: update changes limits, from flags and from a resources JSON" {
 	config_set '.linux.resources.memory = {"limit": 67108864, "swap": 67108864}'
 	kura run -d --bundle "$BUNDLE" "$ID"
@@ -222,6 +239,9 @@ v2() {
 		echo "hugetlb=$(cat "$p/hugetlb.2MB.max")"
 		k exec "$ID" sh -c "mknod /tmp/nul c 1 3 && echo x > /tmp/nul && echo null-ok" || true
 		k exec "$ID" sh -c "mknod /tmp/lc c 10 237 && cat /tmp/lc" 2>&1 || echo lc-denied
+		echo "{\"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 2097152}]}" | k update -r - "$ID"
+		echo "updated=$(cat "$p/hugetlb.2MB.max")"
+		k events --stats "$ID" | jq -c "[.type, .data.hugetlb[\"2MB\"].max, (.data.cpu.usage.total > 0)]"
 		k pause "$ID"
 		echo "paused=$(k state "$ID" | jq -r .status) freeze=$(cat "$p/cgroup.freeze")"
 		k resume "$ID"
@@ -238,6 +258,8 @@ v2() {
 	[[ "$output" == *"hugetlb=4194304"* ]]
 	[[ "$output" == *"null-ok"* ]]
 	[[ "$output" == *"Operation not permitted"*"lc-denied"* ]]
+	[[ "$output" == *"updated=2097152"* ]]
+	[[ "$output" == *'["stats",2097152,true]'* ]]
 	[[ "$output" == *"paused=paused freeze=1"* ]]
 	[[ "$output" == *"resumed=running"* ]]
 	[[ "$output" == *"after-kill=stopped"* ]]
