@@ -23,7 +23,7 @@ DEFS     := -D_GNU_SOURCE -DKURA_VERSION='"$(VERSION)"' -DKURA_COMMIT='"$(COMMIT
 CFLAGS   ?= -O2 -g
 KCFLAGS  := $(CFLAGS) -std=gnu11 $(WARN) $(HARDEN) $(INC) $(DEFS) -fPIE
 KLDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
-KLIBS    := -lcjson -lcap-ng -lseccomp
+KLIBS    := -lcjson -ljansson -lcap-ng -lseccomp
 
 SUP_SRC  := $(sort $(wildcard supervisor/*.c supervisor/*/*.c specs/*.c) bootstrap/bootstrap.c)
 LIB_SRC  := $(filter-out supervisor/main.c,$(SUP_SRC))

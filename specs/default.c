@@ -5,7 +5,7 @@
  */
 #include "spec.h"
 
-#include <cjson/cJSON.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -46,14 +46,43 @@ static const char *const default_readonly[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
-static bool add_strings(cJSON *obj, const char *key, const char *const *v, size_t n)
+/* The adders take ownership of v, also on failure (json_*_new steal it). */
+static bool set(json_t *obj, const char *key, json_t *v)
 {
-	cJSON *a = cJSON_CreateStringArray(v, (int)n);
-
-	return a && cJSON_AddItemToObject(obj, key, a);
+	return json_object_set_new(obj, key, v) == 0;
 }
 
-static bool add_process(cJSON *root)
+static bool append(json_t *arr, json_t *v)
+{
+	return json_array_append_new(arr, v) == 0;
+}
+
+/* A new child of parent, owned by it: NULL when out of memory. */
+static json_t *add_child(json_t *parent, const char *key, json_t *child)
+{
+	return set(parent, key, child) ? child : NULL;
+}
+
+static json_t *append_object(json_t *arr)
+{
+	json_t *o = json_object();
+
+	return append(arr, o) ? o : NULL;
+}
+
+static bool add_strings(json_t *obj, const char *key, const char *const *v, size_t n)
+{
+	json_t *a = add_child(obj, key, json_array());
+
+	if (!a)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!append(a, json_string(v[i])))
+			return false;
+	return true;
+}
+
+static bool add_process(json_t *root)
 {
 	static const char *const args[] = { "sh" };
 	static const char *const env[] = {
@@ -61,54 +90,47 @@ static bool add_process(cJSON *root)
 		"TERM=xterm",
 	};
 	static const char *const sets[] = { "bounding", "effective", "permitted", "ambient" };
-	cJSON *p = cJSON_AddObjectToObject(root, "process");
-	cJSON *user, *caps, *rlimits, *nofile;
+	json_t *p = add_child(root, "process", json_object());
+	json_t *user, *caps, *rlimits, *nofile;
 
-	if (!p || !cJSON_AddBoolToObject(p, "terminal", true))
+	if (!p || !set(p, "terminal", json_true()))
 		return false;
-	user = cJSON_AddObjectToObject(p, "user");
-	if (!user || !cJSON_AddNumberToObject(user, "uid", 0) ||
-	    !cJSON_AddNumberToObject(user, "gid", 0))
+	user = add_child(p, "user", json_object());
+	if (!user || !set(user, "uid", json_integer(0)) || !set(user, "gid", json_integer(0)))
 		return false;
 	if (!add_strings(p, "args", args, N_OF(args)) || !add_strings(p, "env", env, N_OF(env)) ||
-	    !cJSON_AddStringToObject(p, "cwd", "/"))
+	    !set(p, "cwd", json_string("/")))
 		return false;
-	caps = cJSON_AddObjectToObject(p, "capabilities");
+	caps = add_child(p, "capabilities", json_object());
 	if (!caps)
 		return false;
 	for (size_t i = 0; i < N_OF(sets); i++)
 		if (!add_strings(caps, sets[i], default_caps, N_OF(default_caps)))
 			return false;
-	rlimits = cJSON_AddArrayToObject(p, "rlimits");
-	nofile = cJSON_CreateObject();
-	if (!rlimits || !nofile || !cJSON_AddItemToArray(rlimits, nofile))
+	rlimits = add_child(p, "rlimits", json_array());
+	nofile = rlimits ? append_object(rlimits) : NULL;
+	if (!nofile || !set(nofile, "type", json_string("RLIMIT_NOFILE")) ||
+	    !set(nofile, "hard", json_integer(1024)) || !set(nofile, "soft", json_integer(1024)))
 		return false;
-	if (!cJSON_AddStringToObject(nofile, "type", "RLIMIT_NOFILE") ||
-	    !cJSON_AddNumberToObject(nofile, "hard", 1024) ||
-	    !cJSON_AddNumberToObject(nofile, "soft", 1024))
-		return false;
-	return cJSON_AddBoolToObject(p, "noNewPrivileges", true) != NULL;
+	return set(p, "noNewPrivileges", json_true());
 }
 
-static bool add_mounts(cJSON *root, bool rootless)
+static bool add_mounts(json_t *root, bool rootless)
 {
-	cJSON *mounts = cJSON_AddArrayToObject(root, "mounts");
+	json_t *mounts = add_child(root, "mounts", json_array());
 
 	if (!mounts)
 		return false;
 	for (size_t i = 0; i < N_OF(default_mounts); i++) {
 		const struct default_mount *d = &default_mounts[i];
-		cJSON *m;
+		json_t *m;
 		size_t n = 0;
 
 		if ((rootless && d->rootful_only) || (!rootless && d->rootless_only))
 			continue;
-		m = cJSON_CreateObject();
-		if (!m || !cJSON_AddItemToArray(mounts, m))
-			return false;
-		if (!cJSON_AddStringToObject(m, "destination", d->destination) ||
-		    !cJSON_AddStringToObject(m, "type", d->type) ||
-		    !cJSON_AddStringToObject(m, "source", d->source))
+		m = append_object(mounts);
+		if (!m || !set(m, "destination", json_string(d->destination)) ||
+		    !set(m, "type", json_string(d->type)) || !set(m, "source", json_string(d->source)))
 			return false;
 		while (n < N_OF(d->options) && d->options[n])
 			n++;
@@ -118,27 +140,24 @@ static bool add_mounts(cJSON *root, bool rootless)
 	return true;
 }
 
-static bool add_idmap(cJSON *linux_, const char *key, unsigned int host_id)
+static bool add_idmap(json_t *linux_, const char *key, unsigned int host_id)
 {
-	cJSON *a = cJSON_AddArrayToObject(linux_, key);
-	cJSON *m = cJSON_CreateObject();
+	json_t *a = add_child(linux_, key, json_array());
+	json_t *m = a ? append_object(a) : NULL;
 
-	if (!a || !m || !cJSON_AddItemToArray(a, m))
-		return false;
-	return cJSON_AddNumberToObject(m, "containerID", 0) &&
-	       cJSON_AddNumberToObject(m, "hostID", host_id) &&
-	       cJSON_AddNumberToObject(m, "size", 1);
+	return m && set(m, "containerID", json_integer(0)) &&
+	       set(m, "hostID", json_integer(host_id)) && set(m, "size", json_integer(1));
 }
 
-static bool add_linux(cJSON *root, bool rootless)
+static bool add_linux(json_t *root, bool rootless)
 {
 	static const char *const rootful_ns[] = { "pid", "network", "ipc", "uts", "mount" };
 	/* Rootless keeps the host network: an unprivileged user cannot plumb a new one. */
 	static const char *const rootless_ns[] = { "pid", "ipc", "uts", "mount", "user" };
 	const char *const *ns = rootless ? rootless_ns : rootful_ns;
 	size_t n_ns = rootless ? N_OF(rootless_ns) : N_OF(rootful_ns);
-	cJSON *l = cJSON_AddObjectToObject(root, "linux");
-	cJSON *a;
+	json_t *l = add_child(root, "linux", json_object());
+	json_t *a;
 
 	if (!l)
 		return false;
@@ -147,48 +166,66 @@ static bool add_linux(cJSON *root, bool rootless)
 			return false;
 	} else {
 		/* Deny every device; the runtime allows its default set on top. */
-		cJSON *res = cJSON_AddObjectToObject(l, "resources");
-		cJSON *devs = res ? cJSON_AddArrayToObject(res, "devices") : NULL;
-		cJSON *deny = cJSON_CreateObject();
+		json_t *res = add_child(l, "resources", json_object());
+		json_t *devs = res ? add_child(res, "devices", json_array()) : NULL;
+		json_t *deny = devs ? append_object(devs) : NULL;
 
-		if (!devs || !deny || !cJSON_AddItemToArray(devs, deny))
-			return false;
-		if (!cJSON_AddBoolToObject(deny, "allow", false) ||
-		    !cJSON_AddStringToObject(deny, "access", "rwm"))
+		if (!deny || !set(deny, "allow", json_false()) ||
+		    !set(deny, "access", json_string("rwm")))
 			return false;
 	}
-	a = cJSON_AddArrayToObject(l, "namespaces");
+	a = add_child(l, "namespaces", json_array());
 	if (!a)
 		return false;
 	for (size_t i = 0; i < n_ns; i++) {
-		cJSON *e = cJSON_CreateObject();
+		json_t *e = append_object(a);
 
-		if (!e || !cJSON_AddItemToArray(a, e) || !cJSON_AddStringToObject(e, "type", ns[i]))
+		if (!e || !set(e, "type", json_string(ns[i])))
 			return false;
 	}
 	return add_strings(l, "maskedPaths", default_masked, N_OF(default_masked)) &&
 	       add_strings(l, "readonlyPaths", default_readonly, N_OF(default_readonly));
 }
 
+/*
+ * runc writes its config indented with tabs (Go's MarshalIndent "\t");
+ * jansson indents with spaces only: dump one space per level, then turn the
+ * leading spaces of each line into tabs.  Strings cannot hold a raw newline
+ * in JSON, so every leading space is indentation.
+ */
+static char *indent_with_tabs(char *text)
+{
+	bool line_start = true;
+
+	for (char *p = text; *p; p++) {
+		if (*p == '\n')
+			line_start = true;
+		else if (line_start && *p == ' ')
+			*p = '\t';
+		else
+			line_start = false;
+	}
+	return text;
+}
+
 char *spec_default_json(bool rootless)
 {
-	cJSON *root = cJSON_CreateObject();
-	cJSON *r;
+	json_t *root = json_object();
+	json_t *r;
 	char *text = NULL;
 	bool ok;
 
 	if (!root)
 		return NULL;
-	ok = cJSON_AddStringToObject(root, "ociVersion", SPEC_OCI_VERSION) && add_process(root);
+	ok = set(root, "ociVersion", json_string(SPEC_OCI_VERSION)) && add_process(root);
 	if (ok) {
-		r = cJSON_AddObjectToObject(root, "root");
-		ok = r && cJSON_AddStringToObject(r, "path", "rootfs") &&
-		     cJSON_AddBoolToObject(r, "readonly", true);
+		r = add_child(root, "root", json_object());
+		ok = r && set(r, "path", json_string("rootfs")) && set(r, "readonly", json_true());
 	}
-	ok = ok && cJSON_AddStringToObject(root, "hostname", "kura") && add_mounts(root, rootless) &&
+	ok = ok && set(root, "hostname", json_string("kura")) && add_mounts(root, rootless) &&
 	     add_linux(root, rootless);
 	if (ok)
-		text = cJSON_Print(root);
-	cJSON_Delete(root);
-	return text;
+		text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	return text ? indent_with_tabs(text) : NULL;
 }

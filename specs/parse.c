@@ -40,9 +40,9 @@ static void check_oci_version(struct pctx *c, const char *v)
 		pctx_error(c, "unsupported version \"%s\" (kura supports 1.x)", v);
 }
 
-static void parse_root(struct pctx *c, const cJSON *obj, struct spec_root *root)
+static void parse_root(struct pctx *c, const json_t *obj, struct spec_root *root)
 {
-	const cJSON *o = pj_object(c, obj, "root", PJ_REQUIRED);
+	const json_t *o = pj_object(c, obj, "root", PJ_REQUIRED);
 	size_t saved;
 
 	if (!o)
@@ -53,7 +53,7 @@ static void parse_root(struct pctx *c, const cJSON *obj, struct spec_root *root)
 	pctx_pop(c, saved);
 }
 
-static void parse_mount(struct pctx *c, const cJSON *e, struct spec_mount *m)
+static void parse_mount(struct pctx *c, const json_t *e, struct spec_mount *m)
 {
 	if (pv_object(c, e) < 0)
 		return;
@@ -76,20 +76,20 @@ static void parse_mount(struct pctx *c, const cJSON *e, struct spec_mount *m)
 	}
 }
 
-static void parse_mounts(struct pctx *c, const cJSON *obj, struct spec *s)
+static void parse_mounts(struct pctx *c, const json_t *obj, struct spec *s)
 {
-	const cJSON *a = pj_array(c, obj, "mounts", 0);
-	const cJSON *e;
+	const json_t *a = pj_array(c, obj, "mounts", 0);
+	const json_t *e;
 	size_t saved, i = 0;
 
 	if (!a)
 		return;
-	s->mounts = pctx_calloc(c, (size_t)cJSON_GetArraySize(a), sizeof(*s->mounts));
+	s->mounts = pctx_calloc(c, json_array_size(a), sizeof(*s->mounts));
 	if (!s->mounts)
 		return;
-	s->n_mounts = (size_t)cJSON_GetArraySize(a);
+	s->n_mounts = json_array_size(a);
 	saved = pctx_push_key(c, "mounts");
-	cJSON_ArrayForEach(e, a) {
+	PJ_ARRAY_FOREACH(a, e) {
 		size_t s2 = pctx_push_index(c, i);
 
 		parse_mount(c, e, &s->mounts[i++]);
@@ -98,21 +98,21 @@ static void parse_mounts(struct pctx *c, const cJSON *obj, struct spec *s)
 	pctx_pop(c, saved);
 }
 
-static void parse_hook_list(struct pctx *c, const cJSON *obj, const char *key,
+static void parse_hook_list(struct pctx *c, const json_t *obj, const char *key,
 			    struct spec_hook_list *l)
 {
-	const cJSON *a = pj_array(c, obj, key, 0);
-	const cJSON *e;
+	const json_t *a = pj_array(c, obj, key, 0);
+	const json_t *e;
 	size_t saved, i = 0;
 
 	if (!a)
 		return;
-	l->v = pctx_calloc(c, (size_t)cJSON_GetArraySize(a), sizeof(*l->v));
+	l->v = pctx_calloc(c, json_array_size(a), sizeof(*l->v));
 	if (!l->v)
 		return;
-	l->n = (size_t)cJSON_GetArraySize(a);
+	l->n = json_array_size(a);
 	saved = pctx_push_key(c, key);
-	cJSON_ArrayForEach(e, a) {
+	PJ_ARRAY_FOREACH(a, e) {
 		struct spec_hook *h = &l->v[i];
 		size_t s2 = pctx_push_index(c, i++);
 		int64_t t;
@@ -131,9 +131,9 @@ static void parse_hook_list(struct pctx *c, const cJSON *obj, const char *key,
 	pctx_pop(c, saved);
 }
 
-static void parse_hooks(struct pctx *c, const cJSON *obj, struct spec_hooks *h)
+static void parse_hooks(struct pctx *c, const json_t *obj, struct spec_hooks *h)
 {
-	const cJSON *o = pj_object(c, obj, "hooks", 0);
+	const json_t *o = pj_object(c, obj, "hooks", 0);
 	size_t saved;
 
 	if (!o)
@@ -159,11 +159,11 @@ static void error_at(struct pctx *c, const char *p1, const char *p2, const char 
 }
 
 /* Checks that need more than one section. */
-static void check_cross(struct pctx *c, const cJSON *root, const struct spec *s)
+static void check_cross(struct pctx *c, const json_t *root, const struct spec *s)
 {
 	const struct spec_namespace *user = spec_find_ns(s, SPEC_NS_USER);
 	const struct spec_linux *l = &s->linux_;
-	const cJSON *lj = cJSON_GetObjectItemCaseSensitive(root, "linux");
+	const json_t *lj = json_object_get(root, "linux");
 
 	if (user && !user->path) {
 		/* A new user ns with no maps leaves every id unmapped (nobody). */
@@ -188,9 +188,9 @@ static void check_cross(struct pctx *c, const cJSON *root, const struct spec *s)
 		error_at(c, "domainname", NULL, "is set but there is no uts namespace");
 }
 
-static void parse_spec_obj(struct pctx *c, const cJSON *root, struct spec *s)
+static void parse_spec_obj(struct pctx *c, const json_t *root, struct spec *s)
 {
-	const cJSON *o;
+	const json_t *o;
 
 	if (pv_object(c, root) < 0)
 		return;
@@ -229,7 +229,7 @@ int spec_parse_lenient(const char *text, size_t len, const char *file, struct sp
 		       struct spec_errors *errs)
 {
 	struct pctx c;
-	cJSON *root;
+	json_t *root;
 
 	memset(out, 0, sizeof(*out));
 	pctx_init(&c, file, errs);
@@ -237,7 +237,7 @@ int spec_parse_lenient(const char *text, size_t len, const char *file, struct sp
 	if (!root)
 		return -1;
 	parse_spec_obj(&c, root, out);
-	cJSON_Delete(root);
+	json_decref(root);
 	return c.n_errs ? -1 : 0;
 }
 

@@ -8,9 +8,22 @@
 #ifndef KURA_SPEC_PARSE_INTERNAL_H
 #define KURA_SPEC_PARSE_INTERNAL_H
 
-#include <cjson/cJSON.h>
+#include <jansson.h>
 
 #include "spec.h"
+
+/*
+ * Every element e of the JSON array a, in order.  The index variable is
+ * named after the line so that nested loops do not shadow one another.
+ */
+#define PJ_CAT_(a, b) a##b
+#define PJ_CAT(a, b) PJ_CAT_(a, b)
+#define PJ_ARRAY_FOREACH(a, e) PJ_ARRAY_FOREACH_(a, e, PJ_CAT(pj_k_, __LINE__))
+#define PJ_ARRAY_FOREACH_(a, e, k) \
+	for (size_t k = 0; k < json_array_size(a) && ((e) = json_array_get(a, k)); k++)
+
+/* Every member (key, e) of the JSON object o, in document order. */
+#define PJ_OBJECT_FOREACH(o, key, e) json_object_foreach ((json_t *)(o), key, e)
 
 struct pctx {
 	const char *file;
@@ -44,49 +57,53 @@ char *pctx_strdup(struct pctx *c, const char *s);
  * Field lookup: NULL when absent or JSON null; with PJ_REQUIRED an absent
  * field is recorded as an error.
  */
-const cJSON *pj_field(struct pctx *c, const cJSON *obj, const char *key, unsigned flags);
+const json_t *pj_field(struct pctx *c, const json_t *obj, const char *key, unsigned flags);
 
 /*
  * Value checks (path already pushed): return 0, or -1 after recording why.
  * pv_object/pv_array only check the type.
  */
-int pv_object(struct pctx *c, const cJSON *v);
-int pv_array(struct pctx *c, const cJSON *v, unsigned flags);
-int pv_string(struct pctx *c, const cJSON *v, char **out, unsigned flags);
-int pv_bool(struct pctx *c, const cJSON *v, bool *out);
-int pv_int_range(struct pctx *c, const cJSON *v, int64_t min, int64_t max, int64_t *out);
-int pv_u64(struct pctx *c, const cJSON *v, uint64_t *out);
-int pv_strv(struct pctx *c, const cJSON *v, struct spec_strv *out, unsigned flags);
+int pv_object(struct pctx *c, const json_t *v);
+int pv_array(struct pctx *c, const json_t *v, unsigned flags);
+int pv_string(struct pctx *c, const json_t *v, char **out, unsigned flags);
+int pv_bool(struct pctx *c, const json_t *v, bool *out);
+int pv_int_range(struct pctx *c, const json_t *v, int64_t min, int64_t max, int64_t *out);
+int pv_u64(struct pctx *c, const json_t *v, uint64_t *out);
+int pv_strv(struct pctx *c, const json_t *v, struct spec_strv *out, unsigned flags);
 
 /*
  * Keyed getters: 1 when the field was present and valid, 0 when absent (out
  * untouched), -1 when it was wrong (already recorded).  pj_object returns the
  * child object or NULL (absent or wrong).
  */
-const cJSON *pj_object(struct pctx *c, const cJSON *obj, const char *key, unsigned flags);
-const cJSON *pj_array(struct pctx *c, const cJSON *obj, const char *key, unsigned flags);
-int pj_string(struct pctx *c, const cJSON *obj, const char *key, char **out, unsigned flags);
-int pj_bool(struct pctx *c, const cJSON *obj, const char *key, bool *out, unsigned flags);
-int pj_u32(struct pctx *c, const cJSON *obj, const char *key, uint32_t *out, unsigned flags);
-int pj_u16(struct pctx *c, const cJSON *obj, const char *key, uint16_t *out, unsigned flags);
-int pj_int(struct pctx *c, const cJSON *obj, const char *key, int64_t min, int64_t max,
+const json_t *pj_object(struct pctx *c, const json_t *obj, const char *key, unsigned flags);
+const json_t *pj_array(struct pctx *c, const json_t *obj, const char *key, unsigned flags);
+int pj_string(struct pctx *c, const json_t *obj, const char *key, char **out, unsigned flags);
+int pj_bool(struct pctx *c, const json_t *obj, const char *key, bool *out, unsigned flags);
+int pj_u32(struct pctx *c, const json_t *obj, const char *key, uint32_t *out, unsigned flags);
+int pj_u16(struct pctx *c, const json_t *obj, const char *key, uint16_t *out, unsigned flags);
+int pj_int(struct pctx *c, const json_t *obj, const char *key, int64_t min, int64_t max,
 	   int64_t *out, unsigned flags);
-int pj_i64(struct pctx *c, const cJSON *obj, const char *key, int64_t *out, unsigned flags);
-int pj_u64(struct pctx *c, const cJSON *obj, const char *key, uint64_t *out, unsigned flags);
-int pj_strv(struct pctx *c, const cJSON *obj, const char *key, struct spec_strv *out,
+int pj_i64(struct pctx *c, const json_t *obj, const char *key, int64_t *out, unsigned flags);
+int pj_u64(struct pctx *c, const json_t *obj, const char *key, uint64_t *out, unsigned flags);
+int pj_strv(struct pctx *c, const json_t *obj, const char *key, struct spec_strv *out,
 	    unsigned flags);
 /* An object of string values (annotations, sysctl, unified). */
-int pj_kv(struct pctx *c, const cJSON *obj, const char *key, struct spec_kv_list *out);
-int pj_idmaps(struct pctx *c, const cJSON *obj, const char *key, struct spec_idmap **out,
+int pj_kv(struct pctx *c, const json_t *obj, const char *key, struct spec_kv_list *out);
+int pj_idmaps(struct pctx *c, const json_t *obj, const char *key, struct spec_idmap **out,
 	      size_t *n);
 
 /* Section parsers (parse_process.c, parse_linux.c, parse_resources.c). */
-void spec_parse_process_obj(struct pctx *c, const cJSON *obj, struct spec_process *p);
-void spec_parse_linux_obj(struct pctx *c, const cJSON *obj, struct spec_linux *l);
-void spec_parse_resources_obj(struct pctx *c, const cJSON *obj, struct spec_resources *r);
+void spec_parse_process_obj(struct pctx *c, const json_t *obj, struct spec_process *p);
+void spec_parse_linux_obj(struct pctx *c, const json_t *obj, struct spec_linux *l);
+void spec_parse_resources_obj(struct pctx *c, const json_t *obj, struct spec_resources *r);
 
-/* Parse text into a cJSON tree, recording "invalid JSON near line N". */
-cJSON *pctx_parse_json(struct pctx *c, const char *text, size_t len);
+/*
+ * Parse text into a jansson tree, recording "invalid JSON near line N".
+ * Integers above INT64_MAX (engines send 2^64-1 in uint64 fields) make the
+ * whole document read as reals: the getters accept whole reals for that.
+ */
+json_t *pctx_parse_json(struct pctx *c, const char *text, size_t len);
 
 /* Frees of sub-structs shared by free.c and the section parsers. */
 void spec_strv_free(struct spec_strv *v);

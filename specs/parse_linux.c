@@ -7,18 +7,18 @@
 #include <string.h>
 
 /* Allocate an array of struct for a JSON array; *n set to its size. */
-static void *array_alloc(struct pctx *c, const cJSON *a, size_t size, size_t *n)
+static void *array_alloc(struct pctx *c, const json_t *a, size_t size, size_t *n)
 {
-	void *v = pctx_calloc(c, (size_t)cJSON_GetArraySize(a), size);
+	void *v = pctx_calloc(c, json_array_size(a), size);
 
-	*n = v ? (size_t)cJSON_GetArraySize(a) : 0;
+	*n = v ? json_array_size(a) : 0;
 	return v;
 }
 
-static void parse_namespaces(struct pctx *c, const cJSON *obj, struct spec_linux *l)
+static void parse_namespaces(struct pctx *c, const json_t *obj, struct spec_linux *l)
 {
-	const cJSON *a = pj_array(c, obj, "namespaces", 0);
-	const cJSON *e;
+	const json_t *a = pj_array(c, obj, "namespaces", 0);
+	const json_t *e;
 	bool seen[SPEC_NS_COUNT] = { false };
 	size_t saved, i = 0;
 
@@ -28,7 +28,7 @@ static void parse_namespaces(struct pctx *c, const cJSON *obj, struct spec_linux
 	if (!l->namespaces)
 		return;
 	saved = pctx_push_key(c, "namespaces");
-	cJSON_ArrayForEach(e, a) {
+	PJ_ARRAY_FOREACH(a, e) {
 		struct spec_namespace *ns = &l->namespaces[i];
 		size_t s2 = pctx_push_index(c, i++);
 		char *type = NULL;
@@ -58,7 +58,7 @@ static void parse_namespaces(struct pctx *c, const cJSON *obj, struct spec_linux
 	pctx_pop(c, saved);
 }
 
-static void parse_time_offset(struct pctx *c, const cJSON *e, struct spec_time_offset *t)
+static void parse_time_offset(struct pctx *c, const json_t *e, struct spec_time_offset *t)
 {
 	int64_t ns;
 
@@ -70,31 +70,32 @@ static void parse_time_offset(struct pctx *c, const cJSON *e, struct spec_time_o
 		t->nanosecs = (uint32_t)ns;
 }
 
-static void parse_time_offsets(struct pctx *c, const cJSON *obj, struct spec_linux *l)
+static void parse_time_offsets(struct pctx *c, const json_t *obj, struct spec_linux *l)
 {
-	const cJSON *o = pj_object(c, obj, "timeOffsets", 0);
-	const cJSON *e;
+	const json_t *o = pj_object(c, obj, "timeOffsets", 0);
+	const json_t *e;
+	const char *clock;
 	size_t saved;
 
 	if (!o)
 		return;
 	saved = pctx_push_key(c, "timeOffsets");
-	cJSON_ArrayForEach(e, o) {
-		size_t s2 = pctx_push_key(c, e->string);
+	PJ_OBJECT_FOREACH(o, clock, e) {
+		size_t s2 = pctx_push_key(c, clock);
 
 		/* The time namespace offsets only these two clocks. */
-		if (strcmp(e->string, "monotonic") == 0)
+		if (strcmp(clock, "monotonic") == 0)
 			parse_time_offset(c, e, &l->time_monotonic);
-		else if (strcmp(e->string, "boottime") == 0)
+		else if (strcmp(clock, "boottime") == 0)
 			parse_time_offset(c, e, &l->time_boottime);
 		else
-			pctx_error(c, "unknown clock \"%s\" (want monotonic or boottime)", e->string);
+			pctx_error(c, "unknown clock \"%s\" (want monotonic or boottime)", clock);
 		pctx_pop(c, s2);
 	}
 	pctx_pop(c, saved);
 }
 
-static void parse_device(struct pctx *c, const cJSON *e, struct spec_device *d)
+static void parse_device(struct pctx *c, const json_t *e, struct spec_device *d)
 {
 	char *type = NULL;
 
@@ -125,10 +126,10 @@ static void parse_device(struct pctx *c, const cJSON *e, struct spec_device *d)
 	d->has_gid = pj_u32(c, e, "gid", &d->gid, 0) > 0;
 }
 
-static void parse_devices(struct pctx *c, const cJSON *obj, struct spec_linux *l)
+static void parse_devices(struct pctx *c, const json_t *obj, struct spec_linux *l)
 {
-	const cJSON *a = pj_array(c, obj, "devices", 0);
-	const cJSON *e;
+	const json_t *a = pj_array(c, obj, "devices", 0);
+	const json_t *e;
 	size_t saved, i = 0;
 
 	if (!a)
@@ -137,7 +138,7 @@ static void parse_devices(struct pctx *c, const cJSON *obj, struct spec_linux *l
 	if (!l->devices)
 		return;
 	saved = pctx_push_key(c, "devices");
-	cJSON_ArrayForEach(e, a) {
+	PJ_ARRAY_FOREACH(a, e) {
 		size_t s2 = pctx_push_index(c, i);
 
 		parse_device(c, e, &l->devices[i++]);
@@ -146,9 +147,9 @@ static void parse_devices(struct pctx *c, const cJSON *obj, struct spec_linux *l
 	pctx_pop(c, saved);
 }
 
-static void parse_intel_rdt(struct pctx *c, const cJSON *obj, struct spec_intel_rdt *r)
+static void parse_intel_rdt(struct pctx *c, const json_t *obj, struct spec_intel_rdt *r)
 {
-	const cJSON *o = pj_object(c, obj, "intelRdt", 0);
+	const json_t *o = pj_object(c, obj, "intelRdt", 0);
 	size_t saved;
 
 	if (!o)
@@ -165,7 +166,7 @@ static void parse_intel_rdt(struct pctx *c, const cJSON *obj, struct spec_intel_
 
 /* ---- seccomp ---- */
 
-static int parse_action(struct pctx *c, const cJSON *o, const char *key, char **name,
+static int parse_action(struct pctx *c, const json_t *o, const char *key, char **name,
 			uint32_t *action)
 {
 	size_t saved;
@@ -182,7 +183,7 @@ static int parse_action(struct pctx *c, const cJSON *o, const char *key, char **
 	return r;
 }
 
-static void parse_syscall_arg(struct pctx *c, const cJSON *e, struct spec_syscall_arg *arg)
+static void parse_syscall_arg(struct pctx *c, const json_t *e, struct spec_syscall_arg *arg)
 {
 	char *op = NULL;
 
@@ -208,9 +209,9 @@ static void parse_syscall_arg(struct pctx *c, const cJSON *e, struct spec_syscal
 	free(op);
 }
 
-static void parse_syscall(struct pctx *c, const cJSON *e, struct spec_syscall *sc)
+static void parse_syscall(struct pctx *c, const json_t *e, struct spec_syscall *sc)
 {
-	const cJSON *a, *ae;
+	const json_t *a, *ae;
 	size_t saved, i = 0;
 
 	if (pv_object(c, e) < 0)
@@ -232,7 +233,7 @@ static void parse_syscall(struct pctx *c, const cJSON *e, struct spec_syscall *s
 	if (!sc->args)
 		return;
 	saved = pctx_push_key(c, "args");
-	cJSON_ArrayForEach(ae, a) {
+	PJ_ARRAY_FOREACH(a, ae) {
 		size_t s2 = pctx_push_index(c, i);
 
 		parse_syscall_arg(c, ae, &sc->args[i++]);
@@ -269,10 +270,10 @@ static bool seccomp_flag_known(const char *name)
 	return spec_seccomp_flag_from_name(name, &f) == 0;
 }
 
-static void parse_seccomp(struct pctx *c, const cJSON *obj, struct spec_seccomp *s)
+static void parse_seccomp(struct pctx *c, const json_t *obj, struct spec_seccomp *s)
 {
-	const cJSON *o = pj_object(c, obj, "seccomp", 0);
-	const cJSON *a, *e;
+	const json_t *o = pj_object(c, obj, "seccomp", 0);
+	const json_t *a, *e;
 	size_t saved, i = 0;
 	bool notify;
 
@@ -295,7 +296,7 @@ static void parse_seccomp(struct pctx *c, const cJSON *obj, struct spec_seccomp 
 		if (s->syscalls) {
 			size_t s2 = pctx_push_key(c, "syscalls");
 
-			cJSON_ArrayForEach(e, a) {
+			PJ_ARRAY_FOREACH(a, e) {
 				size_t s3 = pctx_push_index(c, i);
 
 				parse_syscall(c, e, &s->syscalls[i++]);
@@ -318,9 +319,9 @@ static void parse_seccomp(struct pctx *c, const cJSON *obj, struct spec_seccomp 
 	pctx_pop(c, saved);
 }
 
-static void parse_personality(struct pctx *c, const cJSON *obj, struct spec_personality *p)
+static void parse_personality(struct pctx *c, const json_t *obj, struct spec_personality *p)
 {
-	const cJSON *o = pj_object(c, obj, "personality", 0);
+	const json_t *o = pj_object(c, obj, "personality", 0);
 	size_t saved;
 
 	if (!o)
@@ -339,9 +340,9 @@ static void parse_personality(struct pctx *c, const cJSON *obj, struct spec_pers
 	pctx_pop(c, saved);
 }
 
-void spec_parse_linux_obj(struct pctx *c, const cJSON *obj, struct spec_linux *l)
+void spec_parse_linux_obj(struct pctx *c, const json_t *obj, struct spec_linux *l)
 {
-	const cJSON *res;
+	const json_t *res;
 
 	parse_namespaces(c, obj, l);
 	pj_idmaps(c, obj, "uidMappings", &l->uid_mappings, &l->n_uid_mappings);

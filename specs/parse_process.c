@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void parse_console_size(struct pctx *c, const cJSON *obj, struct spec_process *p)
+static void parse_console_size(struct pctx *c, const json_t *obj, struct spec_process *p)
 {
-	const cJSON *o = pj_object(c, obj, "consoleSize", 0);
+	const json_t *o = pj_object(c, obj, "consoleSize", 0);
 	size_t saved;
 	int ok;
 
@@ -20,10 +20,10 @@ static void parse_console_size(struct pctx *c, const cJSON *obj, struct spec_pro
 	pctx_pop(c, saved);
 }
 
-static void parse_user(struct pctx *c, const cJSON *obj, struct spec_user *u)
+static void parse_user(struct pctx *c, const json_t *obj, struct spec_user *u)
 {
-	const cJSON *o = pj_object(c, obj, "user", PJ_REQUIRED);
-	const cJSON *gids, *e;
+	const json_t *o = pj_object(c, obj, "user", PJ_REQUIRED);
+	const json_t *gids, *e;
 	size_t saved, i = 0;
 
 	if (!o)
@@ -45,10 +45,10 @@ static void parse_user(struct pctx *c, const cJSON *obj, struct spec_user *u)
 	if (gids) {
 		size_t s2 = pctx_push_key(c, "additionalGids");
 
-		u->additional_gids = pctx_calloc(c, (size_t)cJSON_GetArraySize(gids),
+		u->additional_gids = pctx_calloc(c, json_array_size(gids),
 						 sizeof(*u->additional_gids));
 		if (u->additional_gids) {
-			cJSON_ArrayForEach(e, gids) {
+			PJ_ARRAY_FOREACH(gids, e) {
 				size_t s3 = pctx_push_index(c, i++);
 				int64_t gid;
 
@@ -63,7 +63,7 @@ static void parse_user(struct pctx *c, const cJSON *obj, struct spec_user *u)
 }
 
 /* Shape only: whether the kernel knows a name is the runtime's (and check's) job. */
-static void parse_cap_set(struct pctx *c, const cJSON *obj, const char *key,
+static void parse_cap_set(struct pctx *c, const json_t *obj, const char *key,
 			  struct spec_strv *set)
 {
 	size_t saved;
@@ -82,9 +82,9 @@ static void parse_cap_set(struct pctx *c, const cJSON *obj, const char *key,
 	pctx_pop(c, saved);
 }
 
-static void parse_capabilities(struct pctx *c, const cJSON *obj, struct spec_capabilities *caps)
+static void parse_capabilities(struct pctx *c, const json_t *obj, struct spec_capabilities *caps)
 {
-	const cJSON *o = pj_object(c, obj, "capabilities", 0);
+	const json_t *o = pj_object(c, obj, "capabilities", 0);
 	size_t saved;
 
 	if (!o)
@@ -99,7 +99,7 @@ static void parse_capabilities(struct pctx *c, const cJSON *obj, struct spec_cap
 	pctx_pop(c, saved);
 }
 
-static void parse_rlimit(struct pctx *c, const cJSON *e, struct spec_process *p,
+static void parse_rlimit(struct pctx *c, const json_t *e, struct spec_process *p,
 			 struct spec_rlimit *rl)
 {
 	int ok;
@@ -134,20 +134,20 @@ static void parse_rlimit(struct pctx *c, const cJSON *e, struct spec_process *p,
 	}
 }
 
-static void parse_rlimits(struct pctx *c, const cJSON *obj, struct spec_process *p)
+static void parse_rlimits(struct pctx *c, const json_t *obj, struct spec_process *p)
 {
-	const cJSON *a = pj_array(c, obj, "rlimits", 0);
-	const cJSON *e;
+	const json_t *a = pj_array(c, obj, "rlimits", 0);
+	const json_t *e;
 	size_t saved, i = 0;
 
 	if (!a)
 		return;
-	p->rlimits = pctx_calloc(c, (size_t)cJSON_GetArraySize(a), sizeof(*p->rlimits));
+	p->rlimits = pctx_calloc(c, json_array_size(a), sizeof(*p->rlimits));
 	if (!p->rlimits)
 		return;
-	p->n_rlimits = (size_t)cJSON_GetArraySize(a);
+	p->n_rlimits = json_array_size(a);
 	saved = pctx_push_key(c, "rlimits");
-	cJSON_ArrayForEach(e, a) {
+	PJ_ARRAY_FOREACH(a, e) {
 		size_t s2 = pctx_push_index(c, i);
 
 		parse_rlimit(c, e, p, &p->rlimits[i++]);
@@ -156,9 +156,9 @@ static void parse_rlimits(struct pctx *c, const cJSON *obj, struct spec_process 
 	pctx_pop(c, saved);
 }
 
-static void parse_scheduler(struct pctx *c, const cJSON *obj, struct spec_scheduler *s)
+static void parse_scheduler(struct pctx *c, const json_t *obj, struct spec_scheduler *s)
 {
-	const cJSON *o = pj_object(c, obj, "scheduler", 0);
+	const json_t *o = pj_object(c, obj, "scheduler", 0);
 	char *policy = NULL;
 	struct spec_strv flags = { 0 };
 	int64_t x;
@@ -205,9 +205,9 @@ static void parse_scheduler(struct pctx *c, const cJSON *obj, struct spec_schedu
 	pctx_pop(c, saved);
 }
 
-static void parse_io_priority(struct pctx *c, const cJSON *obj, struct spec_io_priority *io)
+static void parse_io_priority(struct pctx *c, const json_t *obj, struct spec_io_priority *io)
 {
-	const cJSON *o = pj_object(c, obj, "ioPriority", 0);
+	const json_t *o = pj_object(c, obj, "ioPriority", 0);
 	char *cls = NULL;
 	int64_t prio;
 	size_t saved;
@@ -231,9 +231,9 @@ static void parse_io_priority(struct pctx *c, const cJSON *obj, struct spec_io_p
 	pctx_pop(c, saved);
 }
 
-static void parse_exec_cpu_affinity(struct pctx *c, const cJSON *obj, struct spec_process *p)
+static void parse_exec_cpu_affinity(struct pctx *c, const json_t *obj, struct spec_process *p)
 {
-	const cJSON *o = pj_object(c, obj, "execCPUAffinity", 0);
+	const json_t *o = pj_object(c, obj, "execCPUAffinity", 0);
 	size_t saved;
 
 	if (!o)
@@ -244,7 +244,7 @@ static void parse_exec_cpu_affinity(struct pctx *c, const cJSON *obj, struct spe
 	pctx_pop(c, saved);
 }
 
-void spec_parse_process_obj(struct pctx *c, const cJSON *obj, struct spec_process *p)
+void spec_parse_process_obj(struct pctx *c, const json_t *obj, struct spec_process *p)
 {
 	int64_t oom;
 
@@ -283,7 +283,7 @@ int spec_process_parse(const char *text, size_t len, const char *file,
 {
 	struct spec_process p = { 0 };
 	struct pctx c;
-	cJSON *root;
+	json_t *root;
 
 	memset(out, 0, sizeof(*out));
 	pctx_init(&c, file ? file : "process.json", errs);
@@ -291,7 +291,7 @@ int spec_process_parse(const char *text, size_t len, const char *file,
 	if (!root)
 		return -1;
 	spec_parse_process_obj(&c, root, &p);
-	cJSON_Delete(root);
+	json_decref(root);
 	if (c.n_errs) {
 		spec_process_free(&p);
 		return -1;

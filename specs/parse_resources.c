@@ -12,9 +12,9 @@
 #define FOR_EACH_IN(c, arr, key, i, e)                                               \
 	for (size_t _saved = pctx_push_key(c, key), i = 0, _once = 1; _once;          \
 	     _once = 0, pctx_pop(c, _saved))                                          \
-		for (const cJSON *e = (arr)->child; e; e = e->next, i++)
+		for (const json_t *e; i < json_array_size(arr) && (e = json_array_get(arr, i)); i++)
 
-static int parse_major_minor(struct pctx *c, const cJSON *o, int64_t *major, int64_t *minor,
+static int parse_major_minor(struct pctx *c, const json_t *o, int64_t *major, int64_t *minor,
 			     bool *has_major, bool *has_minor, unsigned flags)
 {
 	/* -1 is the wildcard ("*") of the devices cgroup. */
@@ -28,16 +28,16 @@ static int parse_major_minor(struct pctx *c, const cJSON *o, int64_t *major, int
 	return (a < 0 || b < 0) ? -1 : 0;
 }
 
-static void parse_device_rules(struct pctx *c, const cJSON *obj, struct spec_resources *r)
+static void parse_device_rules(struct pctx *c, const json_t *obj, struct spec_resources *r)
 {
-	const cJSON *a = pj_array(c, obj, "devices", 0);
+	const json_t *a = pj_array(c, obj, "devices", 0);
 
 	if (!a)
 		return;
-	r->devices = pctx_calloc(c, (size_t)cJSON_GetArraySize(a), sizeof(*r->devices));
+	r->devices = pctx_calloc(c, json_array_size(a), sizeof(*r->devices));
 	if (!r->devices)
 		return;
-	r->n_devices = (size_t)cJSON_GetArraySize(a);
+	r->n_devices = json_array_size(a);
 	FOR_EACH_IN(c, a, "devices", i, e) {
 		struct spec_device_cgroup *d = &r->devices[i];
 		size_t s2 = pctx_push_index(c, i);
@@ -70,9 +70,9 @@ static void parse_device_rules(struct pctx *c, const cJSON *obj, struct spec_res
 	}
 }
 
-static void parse_memory(struct pctx *c, const cJSON *obj, struct spec_memory *m)
+static void parse_memory(struct pctx *c, const json_t *obj, struct spec_memory *m)
 {
-	const cJSON *o = pj_object(c, obj, "memory", 0);
+	const json_t *o = pj_object(c, obj, "memory", 0);
 	size_t saved;
 
 	if (!o)
@@ -103,9 +103,9 @@ static void parse_memory(struct pctx *c, const cJSON *obj, struct spec_memory *m
 	pctx_pop(c, saved);
 }
 
-static void parse_cpu(struct pctx *c, const cJSON *obj, struct spec_cpu *cpu)
+static void parse_cpu(struct pctx *c, const json_t *obj, struct spec_cpu *cpu)
 {
-	const cJSON *o = pj_object(c, obj, "cpu", 0);
+	const json_t *o = pj_object(c, obj, "cpu", 0);
 	size_t saved;
 
 	if (!o)
@@ -124,17 +124,17 @@ static void parse_cpu(struct pctx *c, const cJSON *obj, struct spec_cpu *cpu)
 	pctx_pop(c, saved);
 }
 
-static void parse_throttle(struct pctx *c, const cJSON *obj, const char *key,
+static void parse_throttle(struct pctx *c, const json_t *obj, const char *key,
 			   struct spec_throttle_list *l)
 {
-	const cJSON *a = pj_array(c, obj, key, 0);
+	const json_t *a = pj_array(c, obj, key, 0);
 
 	if (!a)
 		return;
-	l->v = pctx_calloc(c, (size_t)cJSON_GetArraySize(a), sizeof(*l->v));
+	l->v = pctx_calloc(c, json_array_size(a), sizeof(*l->v));
 	if (!l->v)
 		return;
-	l->n = (size_t)cJSON_GetArraySize(a);
+	l->n = json_array_size(a);
 	FOR_EACH_IN(c, a, key, i, e) {
 		size_t s2 = pctx_push_index(c, i);
 
@@ -147,10 +147,10 @@ static void parse_throttle(struct pctx *c, const cJSON *obj, const char *key,
 	}
 }
 
-static void parse_blkio(struct pctx *c, const cJSON *obj, struct spec_blkio *b)
+static void parse_blkio(struct pctx *c, const json_t *obj, struct spec_blkio *b)
 {
-	const cJSON *o = pj_object(c, obj, "blockIO", 0);
-	const cJSON *a;
+	const json_t *o = pj_object(c, obj, "blockIO", 0);
+	const json_t *a;
 	size_t saved;
 
 	if (!o)
@@ -161,10 +161,10 @@ static void parse_blkio(struct pctx *c, const cJSON *obj, struct spec_blkio *b)
 	b->has_leaf_weight = pj_u16(c, o, "leafWeight", &b->leaf_weight, 0) > 0;
 	a = pj_array(c, o, "weightDevice", 0);
 	if (a) {
-		b->weight_device = pctx_calloc(c, (size_t)cJSON_GetArraySize(a),
+		b->weight_device = pctx_calloc(c, json_array_size(a),
 					       sizeof(*b->weight_device));
 		if (b->weight_device) {
-			b->n_weight_device = (size_t)cJSON_GetArraySize(a);
+			b->n_weight_device = json_array_size(a);
 			FOR_EACH_IN(c, a, "weightDevice", i, e) {
 				struct spec_weight_device *w = &b->weight_device[i];
 				size_t s2 = pctx_push_index(c, i);
@@ -202,17 +202,17 @@ static void check_page_size(struct pctx *c, const char *size)
 	pctx_pop(c, saved);
 }
 
-static void parse_hugepages(struct pctx *c, const cJSON *obj, struct spec_resources *r)
+static void parse_hugepages(struct pctx *c, const json_t *obj, struct spec_resources *r)
 {
-	const cJSON *a = pj_array(c, obj, "hugepageLimits", 0);
+	const json_t *a = pj_array(c, obj, "hugepageLimits", 0);
 
 	if (!a)
 		return;
-	r->hugepage_limits = pctx_calloc(c, (size_t)cJSON_GetArraySize(a),
+	r->hugepage_limits = pctx_calloc(c, json_array_size(a),
 					 sizeof(*r->hugepage_limits));
 	if (!r->hugepage_limits)
 		return;
-	r->n_hugepage_limits = (size_t)cJSON_GetArraySize(a);
+	r->n_hugepage_limits = json_array_size(a);
 	FOR_EACH_IN(c, a, "hugepageLimits", i, e) {
 		size_t s2 = pctx_push_index(c, i);
 
@@ -226,10 +226,10 @@ static void parse_hugepages(struct pctx *c, const cJSON *obj, struct spec_resour
 	}
 }
 
-static void parse_network(struct pctx *c, const cJSON *obj, struct spec_network *n)
+static void parse_network(struct pctx *c, const json_t *obj, struct spec_network *n)
 {
-	const cJSON *o = pj_object(c, obj, "network", 0);
-	const cJSON *a;
+	const json_t *o = pj_object(c, obj, "network", 0);
+	const json_t *a;
 	size_t saved;
 
 	if (!o)
@@ -239,9 +239,9 @@ static void parse_network(struct pctx *c, const cJSON *obj, struct spec_network 
 	n->has_class_id = pj_u32(c, o, "classID", &n->class_id, 0) > 0;
 	a = pj_array(c, o, "priorities", 0);
 	if (a) {
-		n->priorities = pctx_calloc(c, (size_t)cJSON_GetArraySize(a), sizeof(*n->priorities));
+		n->priorities = pctx_calloc(c, json_array_size(a), sizeof(*n->priorities));
 		if (n->priorities) {
-			n->n_priorities = (size_t)cJSON_GetArraySize(a);
+			n->n_priorities = json_array_size(a);
 			FOR_EACH_IN(c, a, "priorities", i, e) {
 				size_t s2 = pctx_push_index(c, i);
 
@@ -258,22 +258,25 @@ static void parse_network(struct pctx *c, const cJSON *obj, struct spec_network 
 	pctx_pop(c, saved);
 }
 
-static void parse_rdma(struct pctx *c, const cJSON *obj, struct spec_resources *r)
+static void parse_rdma(struct pctx *c, const json_t *obj, struct spec_resources *r)
 {
-	const cJSON *o = pj_object(c, obj, "rdma", 0);
+	const json_t *o = pj_object(c, obj, "rdma", 0);
+	const json_t *e;
+	const char *dev;
+	size_t saved;
 
 	if (!o)
 		return;
-	r->rdma = pctx_calloc(c, (size_t)cJSON_GetArraySize(o), sizeof(*r->rdma));
+	r->rdma = pctx_calloc(c, json_object_size(o), sizeof(*r->rdma));
 	if (!r->rdma)
 		return;
-	FOR_EACH_IN(c, o, "rdma", i, e) {
+	saved = pctx_push_key(c, "rdma");
+	PJ_OBJECT_FOREACH(o, dev, e) {
 		struct spec_rdma *d = &r->rdma[r->n_rdma];
-		size_t s2 = pctx_push_key(c, e->string);
+		size_t s2 = pctx_push_key(c, dev);
 
-		(void)i;
 		if (pv_object(c, e) == 0) {
-			d->device = pctx_strdup(c, e->string);
+			d->device = pctx_strdup(c, dev);
 			if (d->device) {
 				r->n_rdma++;
 				d->has_hca_handles = pj_u32(c, e, "hcaHandles", &d->hca_handles, 0) > 0;
@@ -282,11 +285,12 @@ static void parse_rdma(struct pctx *c, const cJSON *obj, struct spec_resources *
 		}
 		pctx_pop(c, s2);
 	}
+	pctx_pop(c, saved);
 }
 
-void spec_parse_resources_obj(struct pctx *c, const cJSON *obj, struct spec_resources *r)
+void spec_parse_resources_obj(struct pctx *c, const json_t *obj, struct spec_resources *r)
 {
-	const cJSON *pids;
+	const json_t *pids;
 
 	r->present = true;
 	parse_device_rules(c, obj, r);
@@ -311,7 +315,7 @@ int spec_resources_parse(const char *text, size_t len, const char *file,
 {
 	struct spec_resources r = { 0 };
 	struct pctx c;
-	cJSON *root;
+	json_t *root;
 
 	memset(out, 0, sizeof(*out));
 	pctx_init(&c, file ? file : "resources.json", errs);
@@ -320,7 +324,7 @@ int spec_resources_parse(const char *text, size_t len, const char *file,
 		return -1;
 	if (pv_object(&c, root) == 0)
 		spec_parse_resources_obj(&c, root, &r);
-	cJSON_Delete(root);
+	json_decref(root);
 	if (c.n_errs) {
 		spec_resources_free(&r);
 		return -1;

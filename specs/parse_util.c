@@ -125,81 +125,82 @@ char *pctx_strdup(struct pctx *c, const char *s)
 	return p;
 }
 
-cJSON *pctx_parse_json(struct pctx *c, const char *text, size_t len)
+json_t *pctx_parse_json(struct pctx *c, const char *text, size_t len)
 {
-	const char *end = NULL;
-	cJSON *root;
-	size_t line = 1;
+	/* A scalar document is reported by the caller as "must be an object". */
+	const size_t flags = JSON_DECODE_ANY;
+	json_error_t jerr;
+	json_t *root;
 
-	if (!text || len == 0) {
+	/* A NUL ends the text, as it always has for a C string read from a file. */
+	len = text ? strnlen(text, len) : 0;
+	if (len == 0) {
 		pctx_error(c, "invalid JSON: empty document");
 		return NULL;
 	}
-	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
-	if (root) {
-		/* cJSON stops after the first value; anything but space after it is wrong. */
-		while (end < text + len && strchr(" \t\r\n", *end) && *end)
-			end++;
-		if (end >= text + len || *end == '\0')
-			return root;
-		cJSON_Delete(root);
+	root = json_loadb(text, len, flags, &jerr);
+	/*
+	 * jansson refuses integers above INT64_MAX, but engines send 2^64-1
+	 * (RLIM_INFINITY, runc's "unset" swappiness) in uint64 fields: read the
+	 * document again with every number a double, as Go's decoder would
+	 * have to for a generic value; the getters take whole reals.
+	 */
+	if (!root && json_error_code(&jerr) == json_error_numeric_overflow)
+		root = json_loadb(text, len, flags | JSON_DECODE_INT_AS_REAL, &jerr);
+	if (!root) {
+		pctx_error(c, "invalid JSON near line %d", jerr.line > 0 ? jerr.line : 1);
+		return NULL;
 	}
-	if (!end || end < text || end > text + len)
-		end = text + len;
-	for (const char *p = text; p < end; p++)
-		if (*p == '\n')
-			line++;
-	pctx_error(c, "invalid JSON near line %zu", line);
-	return NULL;
+	return root;
 }
 
 /* ---- values ---- */
 
-static const char *json_type_name(const cJSON *v)
+static const char *json_type_name(const json_t *v)
 {
-	if (cJSON_IsString(v))
+	if (json_is_string(v))
 		return "a string";
-	if (cJSON_IsNumber(v))
+	if (json_is_number(v))
 		return "a number";
-	if (cJSON_IsBool(v))
+	if (json_is_boolean(v))
 		return "a boolean";
-	if (cJSON_IsArray(v))
+	if (json_is_array(v))
 		return "an array";
-	if (cJSON_IsObject(v))
+	if (json_is_object(v))
 		return "an object";
 	return "null";
 }
 
-int pv_object(struct pctx *c, const cJSON *v)
+int pv_object(struct pctx *c, const json_t *v)
 {
-	if (cJSON_IsObject(v))
+	if (json_is_object(v))
 		return 0;
 	pctx_error(c, "must be an object, not %s", json_type_name(v));
 	return -1;
 }
 
-int pv_array(struct pctx *c, const cJSON *v, unsigned flags)
+int pv_array(struct pctx *c, const json_t *v, unsigned flags)
 {
-	if (!cJSON_IsArray(v)) {
+	if (!json_is_array(v)) {
 		if (flags & PJ_NONEMPTY)
 			pctx_error(c, "must be a non-empty array");
 		else
 			pctx_error(c, "must be an array, not %s", json_type_name(v));
 		return -1;
 	}
-	if ((flags & PJ_NONEMPTY) && cJSON_GetArraySize(v) == 0) {
+	if ((flags & PJ_NONEMPTY) && json_array_size(v) == 0) {
 		pctx_error(c, "must be a non-empty array");
 		return -1;
 	}
 	return 0;
 }
 
-int pv_string(struct pctx *c, const cJSON *v, char **out, unsigned flags)
+int pv_string(struct pctx *c, const json_t *v, char **out, unsigned flags)
 {
-	const char *s = cJSON_GetStringValue(v);
+	const char *s = json_string_value(v);
 	char *dup;
 
-	if (!cJSON_IsString(v) || !s) {
+	if (!s) {
 		pctx_error(c, "must be a string, not %s", json_type_name(v));
 		return -1;
 	}
@@ -219,66 +220,93 @@ int pv_string(struct pctx *c, const cJSON *v, char **out, unsigned flags)
 	return 0;
 }
 
-int pv_bool(struct pctx *c, const cJSON *v, bool *out)
+int pv_bool(struct pctx *c, const json_t *v, bool *out)
 {
-	if (!cJSON_IsBool(v)) {
+	if (!json_is_boolean(v)) {
 		pctx_error(c, "must be a boolean, not %s", json_type_name(v));
 		return -1;
 	}
-	*out = cJSON_IsTrue(v);
+	*out = json_is_true(v);
 	return 0;
 }
 
-/* cJSON keeps numbers as doubles: integers above 2^53 lose precision. */
-static int pv_integral(struct pctx *c, const cJSON *v, double *d)
+/*
+ * A number as an integer: jansson's json_int_t is exact; a real counts when
+ * it is whole (1e3, 1.0, and every number of a document re-read as reals).
+ * Returns 1 with *i set, 0 with *d set (a whole real), -1 after recording why.
+ */
+static int pv_integral(struct pctx *c, const json_t *v, json_int_t *i, double *d)
 {
-	if (!cJSON_IsNumber(v)) {
+	if (json_is_integer(v)) {
+		*i = json_integer_value(v);
+		return 1;
+	}
+	if (!json_is_real(v)) {
 		pctx_error(c, "must be an integer, not %s", json_type_name(v));
 		return -1;
 	}
-	*d = v->valuedouble;
-	/* Doubles of 2^53 and above are all integral; below, a round trip tells. */
-	if (!isfinite(*d) || (fabs(*d) < 9007199254740992.0 && (double)(int64_t)*d != *d)) {
+	*d = json_real_value(v);
+	if (!isfinite(*d) || floor(*d) != *d) {
 		pctx_error(c, "must be an integer, not %g", *d);
 		return -1;
 	}
 	return 0;
 }
 
-int pv_int_range(struct pctx *c, const cJSON *v, int64_t min, int64_t max, int64_t *out)
+int pv_int_range(struct pctx *c, const json_t *v, int64_t min, int64_t max, int64_t *out)
 {
-	double d;
+	json_int_t i = 0;
+	double d = 0;
+	int r = pv_integral(c, v, &i, &d);
 
-	if (pv_integral(c, v, &d) < 0)
+	if (r < 0)
 		return -1;
-	/* 9223372036854775807 (INT64_MAX) reads as 2^63: take it for what was meant. */
-	if (d == 9223372036854775808.0 && max == INT64_MAX) {
-		*out = INT64_MAX;
-		return 0;
+	if (r == 0) {
+		/* Re-read as a real, 9223372036854775807 (INT64_MAX) is 2^63: take it as meant. */
+		if (d == 9223372036854775808.0 && max == INT64_MAX) {
+			*out = INT64_MAX;
+			return 0;
+		}
+		/* 2^63 is exact as a double; compare before converting. */
+		if (d < -9223372036854775808.0 || d >= 9223372036854775808.0) {
+			pctx_error(c, "must be between %lld and %lld, not %.0f", (long long)min,
+				   (long long)max, d);
+			return -1;
+		}
+		i = (json_int_t)d;
 	}
-	/* 2^63 is exact as a double; compare before converting. */
-	if (d < -9223372036854775808.0 || d >= 9223372036854775808.0 ||
-	    (int64_t)d < min || (int64_t)d > max) {
-		pctx_error(c, "must be between %lld and %lld, not %.0f", (long long)min,
-			   (long long)max, d);
+	if (i < min || i > max) {
+		pctx_error(c, "must be between %lld and %lld, not %lld", (long long)min,
+			   (long long)max, (long long)i);
 		return -1;
 	}
-	*out = (int64_t)d;
+	*out = (int64_t)i;
 	return 0;
 }
 
-int pv_u64(struct pctx *c, const cJSON *v, uint64_t *out)
+int pv_u64(struct pctx *c, const json_t *v, uint64_t *out)
 {
-	double d;
+	json_int_t i = 0;
+	double d = 0;
+	int r = pv_integral(c, v, &i, &d);
 
-	if (pv_integral(c, v, &d) < 0)
+	if (r < 0)
 		return -1;
+	if (r == 1) {
+		if (i < 0) {
+			pctx_error(c, "must be between 0 and 18446744073709551615, not %lld",
+				   (long long)i);
+			return -1;
+		}
+		*out = (uint64_t)i;
+		return 0;
+	}
 	/* 18446744073709551615 (RLIM_INFINITY, "unlimited") reads as 2^64. */
 	if (d == 18446744073709551616.0) {
 		*out = UINT64_MAX;
 		return 0;
 	}
-	if (d < 0 || d >= 18446744073709551616.0) {
+	if (d < 0 || d > 18446744073709551616.0) {
 		pctx_error(c, "must be between 0 and 18446744073709551615, not %.0f", d);
 		return -1;
 	}
@@ -286,19 +314,19 @@ int pv_u64(struct pctx *c, const cJSON *v, uint64_t *out)
 	return 0;
 }
 
-int pv_strv(struct pctx *c, const cJSON *v, struct spec_strv *out, unsigned flags)
+int pv_strv(struct pctx *c, const json_t *v, struct spec_strv *out, unsigned flags)
 {
 	struct spec_strv r = { 0 };
-	const cJSON *e;
+	const json_t *e;
 	int bad = 0;
 	size_t i = 0;
 
 	if (pv_array(c, v, flags & PJ_NONEMPTY) < 0)
 		return -1;
-	r.v = pctx_calloc(c, (size_t)cJSON_GetArraySize(v) + 1, sizeof(char *));
+	r.v = pctx_calloc(c, json_array_size(v) + 1, sizeof(char *));
 	if (!r.v)
 		return -1;
-	cJSON_ArrayForEach(e, v) {
+	PJ_ARRAY_FOREACH(v, e) {
 		size_t saved = pctx_push_index(c, i++);
 
 		if (pv_string(c, e, &r.v[r.n], flags & PJ_ABS_PATH) == 0)
@@ -314,11 +342,11 @@ int pv_strv(struct pctx *c, const cJSON *v, struct spec_strv *out, unsigned flag
 
 /* ---- keyed getters ---- */
 
-const cJSON *pj_field(struct pctx *c, const cJSON *obj, const char *key, unsigned flags)
+const json_t *pj_field(struct pctx *c, const json_t *obj, const char *key, unsigned flags)
 {
-	const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+	const json_t *v = obj ? json_object_get(obj, key) : NULL;
 
-	if (v && cJSON_IsNull(v))
+	if (json_is_null(v))
 		v = NULL;
 	if (!v && (flags & PJ_REQUIRED)) {
 		size_t saved = pctx_push_key(c, key);
@@ -329,9 +357,9 @@ const cJSON *pj_field(struct pctx *c, const cJSON *obj, const char *key, unsigne
 	return v;
 }
 
-const cJSON *pj_object(struct pctx *c, const cJSON *obj, const char *key, unsigned flags)
+const json_t *pj_object(struct pctx *c, const json_t *obj, const char *key, unsigned flags)
 {
-	const cJSON *v = pj_field(c, obj, key, flags);
+	const json_t *v = pj_field(c, obj, key, flags);
 	size_t saved;
 	int r;
 
@@ -343,9 +371,9 @@ const cJSON *pj_object(struct pctx *c, const cJSON *obj, const char *key, unsign
 	return r < 0 ? NULL : v;
 }
 
-const cJSON *pj_array(struct pctx *c, const cJSON *obj, const char *key, unsigned flags)
+const json_t *pj_array(struct pctx *c, const json_t *obj, const char *key, unsigned flags)
 {
-	const cJSON *v = pj_field(c, obj, key, flags);
+	const json_t *v = pj_field(c, obj, key, flags);
 	size_t saved;
 	int r;
 
@@ -360,7 +388,7 @@ const cJSON *pj_array(struct pctx *c, const cJSON *obj, const char *key, unsigne
 /* Shared shape of the keyed scalar getters. */
 #define PJ_BODY(call)                                          \
 	do {                                                   \
-		const cJSON *v = pj_field(c, obj, key, flags); \
+		const json_t *v = pj_field(c, obj, key, flags); \
 		size_t saved;                                  \
 		int r;                                         \
 		if (!v)                                        \
@@ -371,39 +399,39 @@ const cJSON *pj_array(struct pctx *c, const cJSON *obj, const char *key, unsigne
 		return r < 0 ? -1 : 1;                         \
 	} while (0)
 
-int pj_string(struct pctx *c, const cJSON *obj, const char *key, char **out, unsigned flags)
+int pj_string(struct pctx *c, const json_t *obj, const char *key, char **out, unsigned flags)
 {
 	PJ_BODY(pv_string(c, v, out, flags));
 }
 
-int pj_bool(struct pctx *c, const cJSON *obj, const char *key, bool *out, unsigned flags)
+int pj_bool(struct pctx *c, const json_t *obj, const char *key, bool *out, unsigned flags)
 {
 	PJ_BODY(pv_bool(c, v, out));
 }
 
-int pj_strv(struct pctx *c, const cJSON *obj, const char *key, struct spec_strv *out,
+int pj_strv(struct pctx *c, const json_t *obj, const char *key, struct spec_strv *out,
 	    unsigned flags)
 {
 	PJ_BODY(pv_strv(c, v, out, flags));
 }
 
-int pj_int(struct pctx *c, const cJSON *obj, const char *key, int64_t min, int64_t max,
+int pj_int(struct pctx *c, const json_t *obj, const char *key, int64_t min, int64_t max,
 	   int64_t *out, unsigned flags)
 {
 	PJ_BODY(pv_int_range(c, v, min, max, out));
 }
 
-int pj_i64(struct pctx *c, const cJSON *obj, const char *key, int64_t *out, unsigned flags)
+int pj_i64(struct pctx *c, const json_t *obj, const char *key, int64_t *out, unsigned flags)
 {
 	return pj_int(c, obj, key, INT64_MIN, INT64_MAX, out, flags);
 }
 
-int pj_u64(struct pctx *c, const cJSON *obj, const char *key, uint64_t *out, unsigned flags)
+int pj_u64(struct pctx *c, const json_t *obj, const char *key, uint64_t *out, unsigned flags)
 {
 	PJ_BODY(pv_u64(c, v, out));
 }
 
-int pj_u32(struct pctx *c, const cJSON *obj, const char *key, uint32_t *out, unsigned flags)
+int pj_u32(struct pctx *c, const json_t *obj, const char *key, uint32_t *out, unsigned flags)
 {
 	int64_t x;
 	int r = pj_int(c, obj, key, 0, UINT32_MAX, &x, flags);
@@ -413,7 +441,7 @@ int pj_u32(struct pctx *c, const cJSON *obj, const char *key, uint32_t *out, uns
 	return r;
 }
 
-int pj_u16(struct pctx *c, const cJSON *obj, const char *key, uint16_t *out, unsigned flags)
+int pj_u16(struct pctx *c, const json_t *obj, const char *key, uint16_t *out, unsigned flags)
 {
 	int64_t x;
 	int r = pj_int(c, obj, key, 0, UINT16_MAX, &x, flags);
@@ -423,25 +451,26 @@ int pj_u16(struct pctx *c, const cJSON *obj, const char *key, uint16_t *out, uns
 	return r;
 }
 
-int pj_kv(struct pctx *c, const cJSON *obj, const char *key, struct spec_kv_list *out)
+int pj_kv(struct pctx *c, const json_t *obj, const char *key, struct spec_kv_list *out)
 {
-	const cJSON *o = pj_object(c, obj, key, 0);
-	const cJSON *e;
+	const json_t *o = pj_object(c, obj, key, 0);
+	const json_t *e;
+	const char *k0;
 	size_t saved;
 	int bad = 0;
 
 	if (!o)
 		return pj_field(c, obj, key, 0) ? -1 : 0;
-	out->v = pctx_calloc(c, (size_t)cJSON_GetArraySize(o), sizeof(*out->v));
+	out->v = pctx_calloc(c, json_object_size(o), sizeof(*out->v));
 	if (!out->v)
 		return -1;
 	saved = pctx_push_key(c, key);
-	cJSON_ArrayForEach(e, o) {
-		size_t s2 = pctx_push_key(c, e->string);
+	PJ_OBJECT_FOREACH(o, k0, e) {
+		size_t s2 = pctx_push_key(c, k0);
 		char *value = NULL;
 
 		if (pv_string(c, e, &value, 0) == 0) {
-			char *k = pctx_strdup(c, e->string);
+			char *k = pctx_strdup(c, k0);
 
 			if (k) {
 				out->v[out->n].key = k;
@@ -459,21 +488,21 @@ int pj_kv(struct pctx *c, const cJSON *obj, const char *key, struct spec_kv_list
 	return bad < 0 ? -1 : 1;
 }
 
-int pj_idmaps(struct pctx *c, const cJSON *obj, const char *key, struct spec_idmap **out,
+int pj_idmaps(struct pctx *c, const json_t *obj, const char *key, struct spec_idmap **out,
 	      size_t *n)
 {
-	const cJSON *a = pj_array(c, obj, key, 0);
-	const cJSON *e;
+	const json_t *a = pj_array(c, obj, key, 0);
+	const json_t *e;
 	size_t saved, i = 0;
 	int bad = 0;
 
 	if (!a)
 		return pj_field(c, obj, key, 0) ? -1 : 0;
-	*out = pctx_calloc(c, (size_t)cJSON_GetArraySize(a), sizeof(**out));
+	*out = pctx_calloc(c, json_array_size(a), sizeof(**out));
 	if (!*out)
 		return -1;
 	saved = pctx_push_key(c, key);
-	cJSON_ArrayForEach(e, a) {
+	PJ_ARRAY_FOREACH(a, e) {
 		size_t s2 = pctx_push_index(c, i++);
 		struct spec_idmap m = { 0 };
 

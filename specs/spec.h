@@ -16,8 +16,6 @@
 
 #define SPEC_OCI_VERSION "1.2.0"
 
-struct cJSON;
-
 /* ---- small shared pieces ---- */
 
 struct spec_strv {

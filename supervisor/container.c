@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "container.h"
 
-#include <cjson/cJSON.h>
+#include <jansson.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -129,16 +129,16 @@ int signal_parse(const char *s)
 
 char *container_state_text(const struct container *c, const char *status)
 {
-	cJSON *j = state_oci_json(c, STATUS_RUNNING);
+	json_t *j = state_oci_json(c, STATUS_RUNNING);
 	char *text;
 
 	if (!j)
 		return NULL;
-	cJSON_ReplaceItemInObjectCaseSensitive(j, "status", cJSON_CreateString(status));
+	json_object_set_new(j, "status", json_string(status));
 	if (strcmp(status, "stopped") != 0 && c->pid > 0)
-		cJSON_ReplaceItemInObjectCaseSensitive(j, "pid", cJSON_CreateNumber(c->pid));
-	text = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
+		json_object_set_new(j, "pid", json_integer(c->pid));
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
 	return text;
 }
 
@@ -226,7 +226,7 @@ static int seccomp_forward(const struct container *c, const struct spec *s, int 
 {
 	_cleanup_close_ int sock = -1;
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	cJSON *j, *fds;
+	json_t *j, *st;
 	char *text, *state;
 	struct msghdr mh = { 0 };
 	struct iovec iov;
@@ -245,19 +245,16 @@ static int seccomp_forward(const struct container *c, const struct spec *s, int 
 		return kerr_errno(err, errno, "socket");
 	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return kerr_errno(err, errno, "connect %s", addr.sun_path);
-	j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "ociVersion", SPEC_OCI_VERSION);
-	fds = cJSON_AddArrayToObject(j, "fds");
-	cJSON_AddItemToArray(fds, cJSON_CreateString("seccompFd"));
-	cJSON_AddNumberToObject(j, "pid", c->pid);
-	cJSON_AddStringToObject(j, "metadata", s->linux_.seccomp.listener_metadata
-						       ? s->linux_.seccomp.listener_metadata
-						       : "");
 	state = container_state_text(c, "creating");
-	cJSON_AddItemToObject(j, "state", state ? cJSON_Parse(state) : cJSON_CreateObject());
+	st = state ? json_loads(state, 0, NULL) : NULL;
 	free(state);
-	text = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
+	/* the spec's containerProcessState */
+	j = json_pack("{s:s, s:[s], s:i, s:s, s:o}", "ociVersion", SPEC_OCI_VERSION, "fds",
+		      "seccompFd", "pid", (int)c->pid, "metadata",
+		      s->linux_.seccomp.listener_metadata ? s->linux_.seccomp.listener_metadata : "",
+		      "state", st ? st : json_object());
+	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
 	if (!text)
 		return kerr_errno(err, ENOMEM, "seccomp state");
 	iov.iov_base = text;
@@ -374,13 +371,13 @@ static int check_terminal(const struct spec *s, const struct create_opts *o, str
 	return 0;
 }
 
-/* JSON string value: escaped with cJSON so paths with quotes stay valid. */
+/* A JSON string value, escaped, so paths with quotes stay valid. */
 static char *json_str(const char *s)
 {
-	cJSON *v = cJSON_CreateString(s ? s : "");
-	char *t = cJSON_PrintUnformatted(v);
+	json_t *v = json_string(s ? s : "");
+	char *t = v ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
 
-	cJSON_Delete(v);
+	json_decref(v);
 	return t;
 }
 
@@ -471,10 +468,10 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	c->created = container_now_rfc3339();
 	c->systemd_cgroup = g->systemd_cgroup;
 	if (s->annotations.n) {
-		c->annotations = cJSON_CreateObject();
+		c->annotations = json_object();
 		for (size_t i = 0; i < s->annotations.n; i++)
-			cJSON_AddStringToObject(c->annotations, s->annotations.v[i].key,
-						s->annotations.v[i].value);
+			json_object_set_new(c->annotations, s->annotations.v[i].key,
+					    json_string(s->annotations.v[i].value));
 	}
 	snprintf(path, sizeof(path), "%s/config.json", c->dir);
 	if (util_write_atomic(path, config_text, config_len, 0600, err) < 0)
@@ -516,20 +513,17 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 		_cleanup_free_ char *jid = json_str(o->id);
 		_cleanup_free_ char *jb = json_str(bundle);
 		_cleanup_free_ char *jr = json_str(rootfs);
-		cJSON *cgv1 = cJSON_CreateArray();
+		json_t *cgv1 = json_array();
 		_cleanup_free_ char *jcg = NULL;
 		const char **names = NULL, **paths = NULL;
 		size_t ncg = c->cg ? cgroup_v1_paths(c->cg, &names, &paths) : 0;
 
 		for (size_t i = 0; i < ncg; i++) {
-			cJSON *e = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(e, "controller", names[i]);
-			cJSON_AddStringToObject(e, "path", paths[i]);
-			cJSON_AddItemToArray(cgv1, e);
+			json_array_append_new(cgv1, json_pack("{s:s, s:s}", "controller", names[i],
+							      "path", paths[i]));
 		}
-		jcg = cJSON_PrintUnformatted(cgv1);
-		cJSON_Delete(cgv1);
+		jcg = json_dumps(cgv1, JSON_COMPACT);
+		json_decref(cgv1);
 		if (asprintf(&head,
 			     "{\"mode\":\"create\",\"id\":%s,\"bundle\":%s,\"rootfs\":%s,"
 			     "\"noPivot\":%s,\"noNewKeyring\":%s,\"stateDirFd\":%d,"

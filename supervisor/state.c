@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "state.h"
 
-#include <cjson/cJSON.h>
+#include <cjson/cJSON.h> /* only for the cgroup bridge below */
+#include <jansson.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -38,18 +39,45 @@ int state_validate_id(const char *id, struct kerr *err)
 	return 0;
 }
 
-static char *dup_json_string(const cJSON *o, const char *key)
+static char *dup_json_string(const json_t *o, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	const char *v = json_string_value(json_object_get(o, key));
 
-	return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+	return v ? strdup(v) : NULL;
+}
+
+/* Bridge until supervisor/cgroup/ speaks jansson: through JSON text. */
+static json_t *cg_to_json(const struct cgroup *cg)
+{
+	cJSON *cj = cgroup_to_json(cg);
+	char *t = cj ? cJSON_PrintUnformatted(cj) : NULL;
+	json_t *j = t ? json_loads(t, 0, NULL) : NULL;
+
+	cJSON_Delete(cj);
+	free(t);
+	return j;
+}
+
+static int cg_from_json(const json_t *j, struct cgroup **out, struct kerr *err)
+{
+	char *t = json_dumps(j, JSON_COMPACT);
+	cJSON *cj = t ? cJSON_Parse(t) : NULL;
+	int r;
+
+	free(t);
+	if (!cj)
+		return kerr_set(err, "cgroup: invalid state");
+	r = cgroup_from_json(cj, out, err);
+	cJSON_Delete(cj);
+	return r;
 }
 
 int state_load(const char *root, const char *id, struct container *c, struct kerr *err)
 {
 	char path[PATH_MAX];
 	_cleanup_free_ char *text = NULL;
-	cJSON *j, *v;
+	size_t len = 0;
+	json_t *j, *v;
 	struct stat st;
 
 	memset(c, 0, sizeof(*c));
@@ -69,7 +97,7 @@ int state_load(const char *root, const char *id, struct container *c, struct ker
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/state.json", c->dir);
-	text = util_read_file(path, NULL, err);
+	text = util_read_file(path, &len, err);
 	if (!text) {
 		if (err->errnum == ENOENT) {
 			/* the dir exists but create has not finished: "creating" */
@@ -78,8 +106,9 @@ int state_load(const char *root, const char *id, struct container *c, struct ker
 		state_free(c);
 		return -1;
 	}
-	j = cJSON_Parse(text);
-	if (!j) {
+	j = json_loadb(text, len, 0, NULL);
+	if (!json_is_object(j)) {
+		json_decref(j);
 		state_free(c);
 		return kerr_set(err, "%s: invalid JSON", path);
 	}
@@ -88,22 +117,20 @@ int state_load(const char *root, const char *id, struct container *c, struct ker
 	c->config_path = dup_json_string(j, "config");
 	c->created = dup_json_string(j, "created");
 	c->owner = dup_json_string(j, "owner");
-	v = cJSON_GetObjectItemCaseSensitive(j, "pid");
-	c->pid = cJSON_IsNumber(v) ? (pid_t)v->valuedouble : 0;
-	v = cJSON_GetObjectItemCaseSensitive(j, "startTime");
-	c->start_time = cJSON_IsString(v) ? strtoull(v->valuestring, NULL, 10) : 0;
-	v = cJSON_GetObjectItemCaseSensitive(j, "systemdCgroup");
-	c->systemd_cgroup = cJSON_IsTrue(v);
-	v = cJSON_GetObjectItemCaseSensitive(j, "annotations");
-	if (cJSON_IsObject(v))
-		c->annotations = cJSON_Duplicate(v, 1);
-	v = cJSON_GetObjectItemCaseSensitive(j, "cgroup");
-	if (v && !cJSON_IsNull(v) && cgroup_from_json(v, &c->cg, err) < 0) {
-		cJSON_Delete(j);
+	c->pid = (pid_t)json_integer_value(json_object_get(j, "pid"));
+	v = json_object_get(j, "startTime");
+	c->start_time = json_is_string(v) ? strtoull(json_string_value(v), NULL, 10) : 0;
+	c->systemd_cgroup = json_is_true(json_object_get(j, "systemdCgroup"));
+	v = json_object_get(j, "annotations");
+	if (json_is_object(v))
+		c->annotations = json_deep_copy(v);
+	v = json_object_get(j, "cgroup");
+	if (v && !json_is_null(v) && cg_from_json(v, &c->cg, err) < 0) {
+		json_decref(j);
 		state_free(c);
 		return kerr_wrap(err, "%s", path);
 	}
-	cJSON_Delete(j);
+	json_decref(j);
 	return 0;
 }
 
@@ -134,29 +161,25 @@ int state_save(const struct container *c, struct kerr *err)
 {
 	char path[PATH_MAX];
 	char st[32];
-	cJSON *j = cJSON_CreateObject();
+	json_t *j;
 	char *text;
 	int r;
 
+	snprintf(st, sizeof(st), "%llu", (unsigned long long)c->start_time);
+	j = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s}", "id", c->id, "pid", (int)c->pid,
+		      "startTime", st, "bundle", c->bundle ? c->bundle : "", "rootfs",
+		      c->rootfs ? c->rootfs : "", "config", c->config_path ? c->config_path : "",
+		      "created", c->created ? c->created : "", "owner", c->owner ? c->owner : "");
 	if (!j)
 		return kerr_errno(err, ENOMEM, "state");
-	cJSON_AddStringToObject(j, "id", c->id);
-	cJSON_AddNumberToObject(j, "pid", c->pid);
-	snprintf(st, sizeof(st), "%llu", (unsigned long long)c->start_time);
-	cJSON_AddStringToObject(j, "startTime", st);
-	cJSON_AddStringToObject(j, "bundle", c->bundle ? c->bundle : "");
-	cJSON_AddStringToObject(j, "rootfs", c->rootfs ? c->rootfs : "");
-	cJSON_AddStringToObject(j, "config", c->config_path ? c->config_path : "");
-	cJSON_AddStringToObject(j, "created", c->created ? c->created : "");
-	cJSON_AddStringToObject(j, "owner", c->owner ? c->owner : "");
 	if (c->annotations)
-		cJSON_AddItemToObject(j, "annotations", cJSON_Duplicate(c->annotations, 1));
+		json_object_set(j, "annotations", c->annotations);
 	if (c->systemd_cgroup)
-		cJSON_AddTrueToObject(j, "systemdCgroup");
+		json_object_set_new(j, "systemdCgroup", json_true());
 	if (c->cg)
-		cJSON_AddItemToObject(j, "cgroup", cgroup_to_json(c->cg));
-	text = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
+		json_object_set_new(j, "cgroup", cg_to_json(c->cg));
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
 	if (!text)
 		return kerr_errno(err, ENOMEM, "state");
 	snprintf(path, sizeof(path), "%s/state.json", c->dir);
@@ -175,7 +198,7 @@ void state_free(struct container *c)
 	free(c->config_path);
 	free(c->created);
 	free(c->owner);
-	cJSON_Delete(c->annotations);
+	json_decref(c->annotations);
 	if (c->cg)
 		cgroup_free(c->cg);
 	if (c->lock_fd >= 0)
@@ -261,21 +284,16 @@ const char *state_status_name(enum container_status s)
 	return names[s];
 }
 
-cJSON *state_oci_json(const struct container *c, enum container_status s)
+json_t *state_oci_json(const struct container *c, enum container_status s)
 {
-	cJSON *j = cJSON_CreateObject();
+	json_t *j = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s}", "ociVersion",
+			      SPEC_OCI_VERSION, "id", c->id, "pid",
+			      s == STATUS_STOPPED ? 0 : (int)c->pid, "status", state_status_name(s),
+			      "bundle", c->bundle ? c->bundle : "", "rootfs",
+			      c->rootfs ? c->rootfs : "", "created", c->created ? c->created : "",
+			      "owner", c->owner ? c->owner : "");
 
-	if (!j)
-		return NULL;
-	cJSON_AddStringToObject(j, "ociVersion", SPEC_OCI_VERSION);
-	cJSON_AddStringToObject(j, "id", c->id);
-	cJSON_AddNumberToObject(j, "pid", s == STATUS_STOPPED ? 0 : c->pid);
-	cJSON_AddStringToObject(j, "status", state_status_name(s));
-	cJSON_AddStringToObject(j, "bundle", c->bundle ? c->bundle : "");
-	cJSON_AddStringToObject(j, "rootfs", c->rootfs ? c->rootfs : "");
-	cJSON_AddStringToObject(j, "created", c->created ? c->created : "");
-	cJSON_AddStringToObject(j, "owner", c->owner ? c->owner : "");
-	if (c->annotations && cJSON_GetArraySize(c->annotations) > 0)
-		cJSON_AddItemToObject(j, "annotations", cJSON_Duplicate(c->annotations, 1));
+	if (j && c->annotations && json_object_size(c->annotations) > 0)
+		json_object_set(j, "annotations", c->annotations);
 	return j;
 }

@@ -11,9 +11,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <jansson.h>
+
 #include "kerr.h"
 
-struct cJSON;
 struct cgroup;
 
 enum container_status {
@@ -35,7 +36,7 @@ struct container {
 	uint64_t start_time; /* field 22 of /proc/pid/stat: a reused pid is not ours */
 	char *created;       /* RFC 3339 with nanoseconds, UTC */
 	char *owner;         /* "" for root, as runc */
-	struct cJSON *annotations; /* object or NULL */
+	json_t *annotations;  /* object or NULL */
 	struct cgroup *cg;   /* NULL when kura made none */
 	bool systemd_cgroup;
 	int lock_fd;         /* flock on <dir>/lock while held, else -1 */
@@ -64,6 +65,6 @@ bool state_init_alive(const struct container *c);
 int state_proc_stat(pid_t pid, uint64_t *start_time, char *pstate);
 
 /* The OCI state JSON (ociVersion, id, status, pid, bundle, ...) as runc prints it. */
-struct cJSON *state_oci_json(const struct container *c, enum container_status s);
+json_t *state_oci_json(const struct container *c, enum container_status s);
 
 #endif

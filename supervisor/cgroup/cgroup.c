@@ -294,6 +294,27 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Cgroups the container made inside its own go first, deepest first (as runc). */
+static void rmdir_children(const char *dir, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if (depth > 32 || !(d = opendir(dir)))
+		return;
+	while ((de = readdir(d))) {
+		_cleanup_free_ char *sub = NULL;
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
+			break;
+		rmdir_children(sub, depth + 1);
+		(void)rmdir(sub);
+	}
+	closedir(d);
+}
+
 int cgroup_destroy(struct cgroup *cg, struct kerr *err)
 {
 	int ret = 0;
@@ -309,6 +330,8 @@ int cgroup_destroy(struct cgroup *cg, struct kerr *err)
 			int tries = leaf ? 100 : 1, e = 0;
 
 			for (int t = 0; t < tries; t++) {
+				if (leaf)
+					rmdir_children(d, 0);
 				if (rmdir(d) == 0 || errno == ENOENT) {
 					e = 0;
 					break;

@@ -101,7 +101,8 @@ static int v1_memory(const struct cgroup *cg, const struct spec_memory *m, struc
 {
 	const char *dir;
 	int64_t limit = m->limit, swap = m->swap;
-	bool has_limit = m->has_limit, has_swap = m->has_swap;
+	/* 0 is "not set" to runc: writing it would OOM the container at once */
+	bool has_limit = m->has_limit && m->limit != 0, has_swap = m->has_swap;
 
 	if (!has_limit && !has_swap && !m->has_reservation && !m->has_swappiness &&
 	    !m->has_disable_oom_killer && !m->has_use_hierarchy)
@@ -149,7 +150,7 @@ static int v1_memory(const struct cgroup *cg, const struct spec_memory *m, struc
 			    "linux.resources.memory.swap", err) < 0)
 			return -1;
 	}
-	if (m->has_reservation &&
+	if (m->has_reservation && m->reservation != 0 &&
 	    put_i64(dir, "memory", "memory.soft_limit_in_bytes", m->reservation,
 		    "linux.resources.memory.reservation", err) < 0)
 		return -1;

@@ -3,7 +3,7 @@
  * `kura exec`: the process is --process FILE, or the container's own
  * .process with the flags laid over it, as runc builds it.
  */
-#include <cjson/cJSON.h>
+#include <jansson.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,23 +41,31 @@ static int push(char ***v, size_t *n, char *s)
 	return 0;
 }
 
-static cJSON *array_of(cJSON *obj, const char *key)
+static json_t *array_of(json_t *obj, const char *key)
 {
-	cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
+	json_t *a = json_object_get(obj, key);
 
-	if (!cJSON_IsArray(a)) {
-		cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-		a = cJSON_AddArrayToObject(obj, key);
+	if (!json_is_array(a)) {
+		a = json_array();
+		json_object_set_new(obj, key, a);
 	}
 	return a;
 }
 
-static void set_item(cJSON *obj, const char *key, cJSON *v)
+static json_t *object_of(json_t *obj, const char *key)
 {
-	if (cJSON_HasObjectItem(obj, key))
-		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v);
-	else
-		cJSON_AddItemToObject(obj, key, v);
+	json_t *o = json_object_get(obj, key);
+
+	if (!json_is_object(o)) {
+		o = json_object();
+		json_object_set_new(obj, key, o);
+	}
+	return o;
+}
+
+static int parse_id(const char *s, long long *out)
+{
+	return util_parse_long(s, out) < 0 || *out < 0 || *out > 0xffffffffLL ? -1 : 0;
 }
 
 /* .process of the container's config with the command-line flags over it. */
@@ -65,21 +73,19 @@ static char *build_process(const struct container *c, const struct exec_flags *f
 			   char **argv, struct kerr *err)
 {
 	char path[4096];
-	_cleanup_free_ char *text = NULL;
-	cJSON *cfg, *p, *a;
+	json_t *cfg, *p, *a;
+	json_error_t jerr;
 	char *out;
 
 	if (f->process_file) {
-		text = util_read_file(f->process_file, NULL, err);
-		if (!text)
-			return NULL;
-		p = cJSON_Parse(text);
+		p = json_load_file(f->process_file, 0, &jerr);
 		if (!p) {
-			kerr_set(err, "%s: invalid JSON", f->process_file);
+			kerr_set(err, "%s: invalid JSON near line %d: %s", f->process_file, jerr.line,
+				 jerr.text);
 			return NULL;
 		}
-		out = cJSON_PrintUnformatted(p);
-		cJSON_Delete(p);
+		out = json_dumps(p, JSON_COMPACT);
+		json_decref(p);
 		return out;
 	}
 	if (argc <= 0) {
@@ -87,98 +93,83 @@ static char *build_process(const struct container *c, const struct exec_flags *f
 		return NULL;
 	}
 	snprintf(path, sizeof(path), "%s/config.json", c->dir);
-	text = util_read_file(path, NULL, err);
-	if (!text)
-		return NULL;
-	cfg = cJSON_Parse(text);
+	cfg = json_load_file(path, 0, &jerr);
 	if (!cfg) {
-		kerr_set(err, "%s: invalid JSON", path);
+		kerr_set(err, "%s: invalid JSON near line %d", path, jerr.line);
 		return NULL;
 	}
-	p = cJSON_DetachItemFromObjectCaseSensitive(cfg, "process");
-	cJSON_Delete(cfg);
-	if (!cJSON_IsObject(p)) {
-		cJSON_Delete(p);
-		p = cJSON_CreateObject();
-		cJSON_AddStringToObject(p, "cwd", "/");
-		cJSON_AddItemToObject(p, "user", cJSON_CreateObject());
+	p = json_object_get(cfg, "process");
+	if (json_is_object(p)) {
+		json_incref(p);
+	} else {
+		p = json_pack("{s:s, s:{}}", "cwd", "/", "user");
 	}
-	a = cJSON_CreateArray();
+	json_decref(cfg);
+	a = json_array();
 	for (int i = 0; i < argc; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(argv[i]));
-	set_item(p, "args", a);
-	set_item(p, "terminal", cJSON_CreateBool(f->tty));
+		json_array_append_new(a, json_string(argv[i]));
+	json_object_set_new(p, "args", a);
+	json_object_set_new(p, "terminal", json_boolean(f->tty));
 	/* the container's consoleSize is for its first process only */
-	cJSON_DeleteItemFromObjectCaseSensitive(p, "consoleSize");
+	json_object_del(p, "consoleSize");
 	a = array_of(p, "env");
 	for (size_t i = 0; i < f->n_env; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(f->env[i]));
+		json_array_append_new(a, json_string(f->env[i]));
 	if (f->cwd)
-		set_item(p, "cwd", cJSON_CreateString(f->cwd));
+		json_object_set_new(p, "cwd", json_string(f->cwd));
 	if (f->apparmor)
-		set_item(p, "apparmorProfile", cJSON_CreateString(f->apparmor));
+		json_object_set_new(p, "apparmorProfile", json_string(f->apparmor));
 	if (f->label)
-		set_item(p, "selinuxLabel", cJSON_CreateString(f->label));
+		json_object_set_new(p, "selinuxLabel", json_string(f->label));
 	if (f->nnp)
-		set_item(p, "noNewPrivileges", cJSON_CreateTrue());
+		json_object_set_new(p, "noNewPrivileges", json_true());
 	if (f->n_caps) {
 		static const char *const sets[] = { "bounding", "effective", "permitted", "ambient" };
-		cJSON *caps = cJSON_GetObjectItemCaseSensitive(p, "capabilities");
+		json_t *caps = object_of(p, "capabilities");
 
-		if (!cJSON_IsObject(caps)) {
-			cJSON_DeleteItemFromObjectCaseSensitive(p, "capabilities");
-			caps = cJSON_AddObjectToObject(p, "capabilities");
-		}
 		for (size_t s = 0; s < 4; s++) {
-			cJSON *set = array_of(caps, sets[s]);
+			json_t *set = array_of(caps, sets[s]);
 
 			for (size_t i = 0; i < f->n_caps; i++)
-				cJSON_AddItemToArray(set, cJSON_CreateString(f->caps[i]));
+				json_array_append_new(set, json_string(f->caps[i]));
 		}
 	}
 	if (f->user || f->n_gids) {
-		cJSON *u = cJSON_GetObjectItemCaseSensitive(p, "user");
+		json_t *u = object_of(p, "user");
 
-		if (!cJSON_IsObject(u)) {
-			cJSON_DeleteItemFromObjectCaseSensitive(p, "user");
-			u = cJSON_AddObjectToObject(p, "user");
-		}
 		if (f->user) {
-			long long uid, gid;
+			long long uid, gid = 0;
 			char *colon = strchr(f->user, ':');
 			_cleanup_free_ char *us = strndup(f->user, colon ? (size_t)(colon - f->user)
 								       : strlen(f->user));
 
-			if (!us || util_parse_long(us, &uid) < 0 || uid < 0 || uid > 0xffffffffLL ||
-			    (colon && (util_parse_long(colon + 1, &gid) < 0 || gid < 0 ||
-				       gid > 0xffffffffLL))) {
-				cJSON_Delete(p);
+			if (!us || parse_id(us, &uid) < 0 || (colon && parse_id(colon + 1, &gid) < 0)) {
+				json_decref(p);
 				kerr_set(err, "--user: must be UID[:GID] with numeric ids, not \"%s\"",
 					 f->user);
 				return NULL;
 			}
-			set_item(u, "uid", cJSON_CreateNumber((double)uid));
+			json_object_set_new(u, "uid", json_integer(uid));
 			if (colon)
-				set_item(u, "gid", cJSON_CreateNumber((double)gid));
+				json_object_set_new(u, "gid", json_integer(gid));
 		}
 		if (f->n_gids) {
-			cJSON *g = array_of(u, "additionalGids");
+			json_t *g = array_of(u, "additionalGids");
 
 			for (size_t i = 0; i < f->n_gids; i++) {
 				long long gid;
 
-				if (util_parse_long(f->gids[i], &gid) < 0 || gid < 0 ||
-				    gid > 0xffffffffLL) {
-					cJSON_Delete(p);
+				if (parse_id(f->gids[i], &gid) < 0) {
+					json_decref(p);
 					kerr_set(err, "--additional-gids: not a gid: \"%s\"", f->gids[i]);
 					return NULL;
 				}
-				cJSON_AddItemToArray(g, cJSON_CreateNumber((double)gid));
+				json_array_append_new(g, json_integer(gid));
 			}
 		}
 	}
-	out = cJSON_PrintUnformatted(p);
-	cJSON_Delete(p);
+	out = json_dumps(p, JSON_COMPACT);
+	json_decref(p);
 	return out;
 }
 
@@ -299,10 +290,10 @@ int cmd_exec(struct kura_global *g, int argc, char **argv)
 		goto out;
 	}
 	{
-		cJSON *p = cJSON_Parse(process);
+		json_t *p = json_loads(process, 0, NULL);
 
-		o.terminal = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "terminal"));
-		cJSON_Delete(p);
+		o.terminal = json_is_true(json_object_get(p, "terminal"));
+		json_decref(p);
 	}
 	if (o.terminal && o.detach && !o.console_socket) {
 		log_error("cannot allocate tty if kura will detach without setting console socket");

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `kura features`: the runtime-spec features document. */
-#include <cjson/cJSON.h>
+#include <jansson.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,12 +9,21 @@
 #include "log.h"
 #include "spec.h"
 
-static void add_strings(cJSON *obj, const char *key, const char *const *v)
+static void add_strings(json_t *obj, const char *key, const char *const *v)
 {
-	cJSON *a = cJSON_AddArrayToObject(obj, key);
+	json_t *a = json_array();
 
 	for (; *v; v++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(*v));
+		json_array_append_new(a, json_string(*v));
+	json_object_set_new(obj, key, a);
+}
+
+static json_t *add_object(json_t *obj, const char *key)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(obj, key, o);
+	return o;
 }
 
 static const char *const namespaces[] = { "cgroup", "ipc", "mount", "network", "pid",
@@ -50,7 +59,7 @@ static const char *const seccomp_flags[] = { "SECCOMP_FILTER_FLAG_LOG",
 
 int cmd_features(struct kura_global *g, int argc, char **argv)
 {
-	cJSON *j, *l, *o;
+	json_t *j, *l, *o;
 	char *text;
 
 	if (argc > 1) {
@@ -58,17 +67,17 @@ int cmd_features(struct kura_global *g, int argc, char **argv)
 		cmd_usage("features", true);
 		return 1;
 	}
-	j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "ociVersionMin", "1.0.0");
-	cJSON_AddStringToObject(j, "ociVersionMax", SPEC_OCI_VERSION);
+	j = json_object();
+	json_object_set_new(j, "ociVersionMin", json_string("1.0.0"));
+	json_object_set_new(j, "ociVersionMax", json_string(SPEC_OCI_VERSION));
 	add_strings(j, "hooks",
 		    (const char *const[]){ "prestart", "createRuntime", "createContainer",
 					   "startContainer", "poststart", "poststop", NULL });
 	add_strings(j, "mountOptions", mount_options);
-	l = cJSON_AddObjectToObject(j, "linux");
+	l = add_object(j, "linux");
 	add_strings(l, "namespaces", namespaces);
 	{
-		cJSON *caps = cJSON_AddArrayToObject(l, "capabilities");
+		json_t *caps = json_array();
 		static const char *const names[] = {
 			"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
 			"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
@@ -83,41 +92,42 @@ int cmd_features(struct kura_global *g, int argc, char **argv)
 			"CAP_CHECKPOINT_RESTORE", NULL
 		};
 		for (const char *const *p = names; *p; p++)
-			cJSON_AddItemToArray(caps, cJSON_CreateString(*p));
+			json_array_append_new(caps, json_string(*p));
+		json_object_set_new(l, "capabilities", caps);
 	}
-	o = cJSON_AddObjectToObject(l, "cgroup");
-	cJSON_AddTrueToObject(o, "v1");
-	cJSON_AddTrueToObject(o, "v2");
-	cJSON_AddTrueToObject(o, "systemd");
-	cJSON_AddTrueToObject(o, "systemdUser");
-	cJSON_AddTrueToObject(o, "rdma");
-	o = cJSON_AddObjectToObject(l, "seccomp");
-	cJSON_AddTrueToObject(o, "enabled");
+	o = add_object(l, "cgroup");
+	json_object_set_new(o, "v1", json_true());
+	json_object_set_new(o, "v2", json_true());
+	json_object_set_new(o, "systemd", json_true());
+	json_object_set_new(o, "systemdUser", json_true());
+	json_object_set_new(o, "rdma", json_true());
+	o = add_object(l, "seccomp");
+	json_object_set_new(o, "enabled", json_true());
 	add_strings(o, "actions", seccomp_actions);
 	add_strings(o, "operators", seccomp_ops);
 	add_strings(o, "archs", seccomp_archs);
 	add_strings(o, "knownFlags", seccomp_flags);
 	add_strings(o, "supportedFlags", seccomp_flags);
-	o = cJSON_AddObjectToObject(l, "apparmor");
-	cJSON_AddTrueToObject(o, "enabled");
-	o = cJSON_AddObjectToObject(l, "selinux");
-	cJSON_AddTrueToObject(o, "enabled");
-	o = cJSON_AddObjectToObject(l, "intelRdt");
-	cJSON_AddFalseToObject(o, "enabled");
-	o = cJSON_AddObjectToObject(l, "mountExtensions");
-	cJSON_AddTrueToObject(cJSON_AddObjectToObject(o, "idmap"), "enabled");
-	o = cJSON_AddObjectToObject(j, "annotations");
-	cJSON_AddStringToObject(o, "io.github.kura.version", KURA_VERSION);
-	cJSON_AddStringToObject(o, "io.github.kura.commit", KURA_COMMIT);
+	o = add_object(l, "apparmor");
+	json_object_set_new(o, "enabled", json_true());
+	o = add_object(l, "selinux");
+	json_object_set_new(o, "enabled", json_true());
+	o = add_object(l, "intelRdt");
+	json_object_set_new(o, "enabled", json_false());
+	o = add_object(l, "mountExtensions");
+	json_object_set_new(add_object(o, "idmap"), "enabled", json_true());
+	o = add_object(j, "annotations");
+	json_object_set_new(o, "io.github.kura.version", json_string(KURA_VERSION));
+	json_object_set_new(o, "io.github.kura.commit", json_string(KURA_COMMIT));
 	{
 		const struct scmp_version *v = seccomp_version();
 		char buf[32];
 
 		snprintf(buf, sizeof(buf), "%u.%u.%u", v->major, v->minor, v->micro);
-		cJSON_AddStringToObject(o, "io.github.seccomp.libseccomp.version", buf);
+		json_object_set_new(o, "io.github.seccomp.libseccomp.version", json_string(buf));
 	}
-	text = cJSON_Print(j);
-	cJSON_Delete(j);
+	text = json_dumps(j, JSON_INDENT(2));
+	json_decref(j);
 	puts(text);
 	free(text);
 	return 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `kura list [--format table|json] [--quiet]` */
-#include <cjson/cJSON.h>
+#include <jansson.h>
 #include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -31,7 +31,7 @@ int cmd_list(struct kura_global *g, int argc, char **argv)
 	struct dirent *e;
 	char **ids = NULL;
 	size_t n = 0;
-	cJSON *arr;
+	json_t *arr;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+f:qh", opts, NULL)) != -1) {
@@ -72,7 +72,7 @@ int cmd_list(struct kura_global *g, int argc, char **argv)
 	}
 	if (n)
 		qsort(ids, n, sizeof(*ids), name_cmp);
-	arr = cJSON_CreateArray();
+	arr = json_array();
 	if (!quiet && strcmp(format, "table") == 0)
 		printf("%-12s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE",
 		       "CREATED", "OWNER");
@@ -92,16 +92,16 @@ int cmd_list(struct kura_global *g, int argc, char **argv)
 			       c.bundle ? c.bundle : "", c.created ? c.created : "",
 			       c.owner && *c.owner ? c.owner : "root");
 		else
-			cJSON_AddItemToArray(arr, state_oci_json(&c, st));
+			json_array_append_new(arr, state_oci_json(&c, st));
 		state_free(&c);
 	}
 	if (!quiet && strcmp(format, "json") == 0) {
-		char *text = cJSON_PrintUnformatted(arr);
+		char *text = json_dumps(arr, JSON_COMPACT);
 
 		puts(n ? text : "null");
 		free(text);
 	}
-	cJSON_Delete(arr);
+	json_decref(arr);
 	for (size_t i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);

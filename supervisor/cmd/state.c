@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `kura state ID`: the OCI state, as runc prints it. */
-#include <cjson/cJSON.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -14,7 +14,7 @@ int cmd_state(struct kura_global *g, int argc, char **argv)
 	struct container c;
 	struct kerr err;
 	const char *id;
-	cJSON *j;
+	json_t *j;
 	char *text;
 
 	if (verb_simple_args("state", argc, argv, &id) < 0)
@@ -24,8 +24,9 @@ int cmd_state(struct kura_global *g, int argc, char **argv)
 		return 1;
 	}
 	j = state_oci_json(&c, state_status(&c));
-	text = j ? cJSON_Print(j) : NULL;
-	cJSON_Delete(j);
+	/* runc prints its state indented by two spaces */
+	text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+	json_decref(j);
 	state_free(&c);
 	if (!text) {
 		log_error("state: out of memory");

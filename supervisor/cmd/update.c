@@ -9,13 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "cgroup.h"
 #include "cgroup_internal.h"
 #include "cmd.h"
 #include "log.h"
-#include "parse_internal.h" /* the specs parser of a LinuxResources object */
 #include "state.h"
 #include "util.h"
 
@@ -36,31 +33,17 @@ enum {
 	OPT_BLKIO,
 };
 
-/* A LinuxResources JSON text into r (zeroed first); errors carry the JSON path. */
+/* A LinuxResources JSON text into r; errors carry the JSON path. */
 static int resources_parse(const char *text, size_t len, const char *file,
 			   struct spec_resources *r, struct kerr *err)
 {
 	struct spec_errors errs = { 0 };
-	struct pctx c;
-	cJSON *root;
+	int ret = 0;
 
-	memset(r, 0, sizeof(*r));
-	pctx_init(&c, file, &errs);
-	root = pctx_parse_json(&c, text, len);
-	if (root && !cJSON_IsObject(root))
-		pctx_error(&c, "a LinuxResources object is expected");
-	else if (root)
-		spec_parse_resources_obj(&c, root, r);
-	cJSON_Delete(root);
-	if (errs.n) {
-		kerr_set(err, "%s", errs.msg[0]);
-		spec_errors_free(&errs);
-		spec_resources_free(r);
-		memset(r, 0, sizeof(*r));
-		return -1;
-	}
+	if (spec_resources_parse(text, len, file, r, &errs) < 0)
+		ret = kerr_set(err, "%s", errs.n ? errs.msg[0] : "invalid resources JSON");
 	spec_errors_free(&errs);
-	return 0;
+	return ret;
 }
 
 static int read_resources(const char *src, struct spec_resources *r, struct kerr *err)

@@ -8,7 +8,7 @@
  * The data fd holds one JSON line written by kura (mode, fds, paths), then
  * config.json exactly as the bundle had it.
  */
-#include <cjson/cJSON.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sched.h>
@@ -35,7 +35,7 @@
 #endif
 
 struct init_data {
-	cJSON *head;
+	json_t *head;
 	const char *mode;
 	const char *id;
 	const char *rootfs;
@@ -56,23 +56,21 @@ static void __attribute__((noreturn)) init_fail(const struct kerr *err)
 	_exit(1);
 }
 
-static int json_int(const cJSON *o, const char *key, int def)
+static int data_int(const json_t *o, const char *key, int def)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	const json_t *v = json_object_get(o, key);
 
-	return cJSON_IsNumber(v) ? (int)v->valuedouble : def;
+	return json_is_integer(v) ? (int)json_integer_value(v) : def;
 }
 
-static const char *json_string(const cJSON *o, const char *key)
+static const char *data_string(const json_t *o, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	return json_string_value(json_object_get(o, key));
 }
 
-static bool json_bool(const cJSON *o, const char *key)
+static bool data_bool(const json_t *o, const char *key)
 {
-	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+	return json_is_true(json_object_get(o, key));
 }
 
 /* Read the data fd: the head line into d, config.json text into *config. */
@@ -81,7 +79,8 @@ static int data_read(int fd, struct init_data *d, char **text, char **config, si
 {
 	size_t len;
 	char *nl;
-	const cJSON *cg, *e;
+	const json_t *cg, *e;
+	size_t i;
 
 	*text = util_read_fd(fd, &len, err);
 	if (!*text)
@@ -92,30 +91,30 @@ static int data_read(int fd, struct init_data *d, char **text, char **config, si
 	*nl = '\0';
 	*config = nl + 1;
 	*config_len = len - (size_t)(nl + 1 - *text);
-	d->head = cJSON_Parse(*text);
+	d->head = json_loads(*text, 0, NULL);
 	if (!d->head)
 		return kerr_set(err, "init data: invalid JSON");
-	d->mode = json_string(d->head, "mode");
-	d->id = json_string(d->head, "id");
-	d->rootfs = json_string(d->head, "rootfs");
-	d->no_pivot = json_bool(d->head, "noPivot");
-	d->no_new_keyring = json_bool(d->head, "noNewKeyring");
-	d->cgroup_v2 = json_bool(d->head, "cgroupV2");
-	d->state_dir_fd = json_int(d->head, "stateDirFd", -1);
-	d->console_fd = json_int(d->head, "consoleSocketFd", -1);
-	d->mntns_fd = json_int(d->head, "mntnsFd", -1);
-	d->preserve_fds = json_int(d->head, "preserveFds", 0);
-	d->listen_fds = json_int(d->head, "listenFds", 0);
+	d->mode = data_string(d->head, "mode");
+	d->id = data_string(d->head, "id");
+	d->rootfs = data_string(d->head, "rootfs");
+	d->no_pivot = data_bool(d->head, "noPivot");
+	d->no_new_keyring = data_bool(d->head, "noNewKeyring");
+	d->cgroup_v2 = data_bool(d->head, "cgroupV2");
+	d->state_dir_fd = data_int(d->head, "stateDirFd", -1);
+	d->console_fd = data_int(d->head, "consoleSocketFd", -1);
+	d->mntns_fd = data_int(d->head, "mntnsFd", -1);
+	d->preserve_fds = data_int(d->head, "preserveFds", 0);
+	d->listen_fds = data_int(d->head, "listenFds", 0);
 	if (!d->mode || !d->id)
 		return kerr_set(err, "init data: no mode or id");
-	cg = cJSON_GetObjectItemCaseSensitive(d->head, "cgroupsV1");
-	if (cJSON_IsArray(cg) && cJSON_GetArraySize(cg) > 0) {
-		d->cgv1 = calloc((size_t)cJSON_GetArraySize(cg), sizeof(*d->cgv1));
+	cg = json_object_get(d->head, "cgroupsV1");
+	if (json_is_array(cg) && json_array_size(cg) > 0) {
+		d->cgv1 = calloc(json_array_size(cg), sizeof(*d->cgv1));
 		if (!d->cgv1)
 			return kerr_errno(err, ENOMEM, "init data");
-		cJSON_ArrayForEach(e, cg) {
-			d->cgv1[d->n_cgv1].controller = json_string(e, "controller");
-			d->cgv1[d->n_cgv1].host_path = json_string(e, "path");
+		json_array_foreach(cg, i, e) {
+			d->cgv1[d->n_cgv1].controller = data_string(e, "controller");
+			d->cgv1[d->n_cgv1].host_path = data_string(e, "path");
 			if (d->cgv1[d->n_cgv1].controller && d->cgv1[d->n_cgv1].host_path)
 				d->n_cgv1++;
 		}
@@ -388,8 +387,8 @@ int cmd_init(struct kura_global *g, int argc, char **argv)
 	if (strcmp(d.mode, "create") == 0)
 		init_create(&d, &s);
 	if (strcmp(d.mode, "exec") == 0) {
-		cJSON *pj = cJSON_GetObjectItemCaseSensitive(d.head, "process");
-		char *ptext = pj ? cJSON_PrintUnformatted(pj) : NULL;
+		json_t *pj = json_object_get(d.head, "process");
+		char *ptext = pj ? json_dumps(pj, JSON_COMPACT) : NULL;
 
 		if (!ptext || spec_process_parse(ptext, strlen(ptext), "process.json", &p, &errs) < 0) {
 			kerr_set(&err, "%s", errs.n ? errs.msg[0] : "process: missing");

@@ -33,6 +33,27 @@ static bool exec_is_executable(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
 }
 
+/*
+ * As the container user, now: a directory, a file without an x bit or one
+ * on a noexec mount fails at create time, not after `start` returned.
+ */
+static int exec_check(const char *name, struct kerr *err)
+{
+	struct stat st;
+
+	if (stat(exec_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		exec_path[0] = '\0';
+		return kerr_set(err, "exec: \"%s\": is a directory", name);
+	}
+	if (faccessat(AT_FDCWD, exec_path, X_OK, AT_EACCESS) < 0) {
+		int e = errno;
+
+		exec_path[0] = '\0';
+		return kerr_errno(err, e, "exec: \"%s\"", name);
+	}
+	return 0;
+}
+
 int exec_resolve(const struct spec_process *p, struct kerr *err)
 {
 	const char *name, *dirs;
@@ -49,7 +70,7 @@ int exec_resolve(const struct spec_process *p, struct kerr *err)
 		if (strlen(name) >= sizeof(exec_path))
 			return kerr_set(err, "exec: \"%s\": path too long", name);
 		strcpy(exec_path, name);
-		return 0;
+		return exec_check(name, err);
 	}
 
 	dirs = exec_env_path(p);
@@ -66,7 +87,7 @@ int exec_resolve(const struct spec_process *p, struct kerr *err)
 			n = snprintf(cand, sizeof(cand), "%.*s/%s", (int)dlen, dirs, name);
 		if (n > 0 && (size_t)n < sizeof(cand) && exec_is_executable(cand)) {
 			memcpy(exec_path, cand, (size_t)n + 1);
-			return 0;
+			return exec_check(name, err);
 		}
 		dirs = colon ? colon + 1 : NULL;
 	}

@@ -62,19 +62,26 @@ struct device_node {
 	gid_t gid;
 };
 
-static int device_bind(int rootfd, const struct device_node *d, struct kerr *err)
+/* The host's node bound onto a file at dir/base, never through a symlink there. */
+static int device_bind(int dir, const char *base, const struct device_node *d,
+		       struct kerr *err)
 {
 	_cleanup_close_ int dst = -1;
 	_cleanup_close_ int tree = -1;
 	struct stat st;
 
-	dst = pathres_create_file(rootfd, d->path, 0, err);
+	dst = openat(dir, base, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0);
+	if (dst < 0 && errno != EEXIST)
+		return kerr_errno(err, errno, "create");
+	if (dst >= 0)
+		close(dst);
+	dst = openat(dir, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (dst < 0)
-		return -1;
+		return kerr_errno(err, errno, "open");
 	if (fstat(dst, &st) < 0)
 		return kerr_errno(err, errno, "stat");
 	if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
-		return kerr_set(err, "not a file in the container");
+		return kerr_set(err, "a symlink or directory is in the way");
 	tree = mntfd_clone(AT_FDCWD, d->path, false, err);
 	if (tree < 0)
 		return -1;
@@ -95,17 +102,17 @@ static int device_create(int rootfd, const struct device_node *d, bool bind,
 	base = d->path + (slash - parent) + 1;
 	if (!*base)
 		return kerr_set(err, "not a device path");
-	if (bind)
-		return device_bind(rootfd, d, err);
 	*slash = '\0';
 	dir = pathres_mkdir_all(rootfd, parent[0] ? parent : "/", 0755, 0, err);
 	if (dir < 0)
 		return -1;
+	if (bind)
+		return device_bind(dir, base, d, err);
 	if (mknodat(dir, base, d->type | (d->mode & 07777), d->dev) < 0) {
 		if (errno == EEXIST)
 			return 0; /* runc keeps what is there; masking checks /dev/null itself */
 		if (errno == EPERM)
-			return device_bind(rootfd, d, err);
+			return device_bind(dir, base, d, err);
 		return kerr_errno(err, errno, "mknod");
 	}
 	if (fchownat(dir, base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)

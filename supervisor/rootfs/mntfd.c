@@ -188,7 +188,11 @@ static int recv_fd(int sock)
 	msg.msg_iovlen = 1;
 	msg.msg_control = u.buf;
 	msg.msg_controllen = sizeof(u.buf);
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
+	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+
+	if (n == 0)
+		errno = EPERM; /* the child exited: it could not unshare(CLONE_NEWUSER) */
+	if (n <= 0)
 		return -1;
 	cm = CMSG_FIRSTHDR(&msg);
 	if (!cm || cm->cmsg_type != SCM_RIGHTS)
@@ -223,7 +227,7 @@ int mntfd_userns(const struct spec_mount *m, struct kerr *err)
 	sock = sv[0];
 	procdir = recv_fd(sock);
 	if (procdir < 0) {
-		kerr_errno(err, errno ? errno : EPROTO, "idmap: new user namespace");
+		kerr_errno(err, errno, "idmap: new user namespace");
 		goto out;
 	}
 	if (idmap_write(procdir, "uid_map", m->uid_mappings, m->n_uid_mappings, err) < 0 ||

@@ -256,7 +256,7 @@ static int mount_cgroup_v2(const struct mount_ctx *c, struct kerr *err)
 	_cleanup_close_ int dst = -1;
 	_cleanup_close_ int fsfd = -1;
 	_cleanup_close_ int root = -1;
-	char own[4096], p[32];
+	char own[4096], host[4200], p[32];
 	unsigned long flags = c->mo.flags & ~(unsigned long)(MS_BIND | MS_REC);
 
 	dst = pathres_mkdir_all(c->rootfd, c->dest, 0755, 0, err);
@@ -283,13 +283,12 @@ static int mount_cgroup_v2(const struct mount_ctx *c, struct kerr *err)
 	if (root >= 0) {
 		const char *rel = own[1] ? own + 1 : "";
 
-		return mount_bind_from(c, root, rel, true, flags | MS_BIND, err);
-	} else {
-		char host[4200];
-
-		snprintf(host, sizeof(host), "/sys/fs/cgroup%s", own);
-		return mount_bind_from(c, AT_FDCWD, host, true, flags | MS_BIND, err);
+		/* kernels before 6.15 refuse open_tree() inside a detached mount */
+		if (mount_bind_from(c, root, rel, true, flags | MS_BIND, err) == 0)
+			return 0;
 	}
+	snprintf(host, sizeof(host), "/sys/fs/cgroup%s", own);
+	return mount_bind_from(c, AT_FDCWD, host, true, flags | MS_BIND, err);
 }
 
 /*

@@ -100,3 +100,15 @@ drun() {
 	[ "$status" -eq 0 ]
 	[ "$output" = ok ]
 }
+
+@test "docker: a missing or non-executable command exits 127/126" {
+	# dockerd picks the exit code from the runtime's words, as runc spells them
+	run -127 drun --rm "$IMG" /kura-no-such-binary
+	echo "$output"
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"/kura-no-such-binary"* ]]
+	run drun --rm "$IMG" /etc/passwd
+	echo "$output"
+	[ "$status" -eq 126 ]
+	[ -z "$(docker ps -aq)" ] || docker rm -f $(docker ps -aq) >/dev/null
+}

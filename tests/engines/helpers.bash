@@ -10,6 +10,8 @@
 #                           wrapper that logs every call there (argv, LISTEN_FDS,
 #                           NOTIFY_SOCKET, the bundle's config.json, stderr, status)
 
+bats_require_minimum_version 1.5.0
+
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 KURA=${KURA:-$REPO/build/kura}
 case $KURA in /*) ;; *) KURA=$(cd "$(dirname "$KURA")" && pwd)/$(basename "$KURA") ;; esac

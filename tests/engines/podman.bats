@@ -20,10 +20,11 @@ setup_file() {
 [containers]
 default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
 [engine]
+# runtimes named here get --log-format=json: podman then shows their message
+runtime_supports_json = ["crun", "runc", "kura"]
 tmp_dir = "$PD/tmp"
 volume_path = "$PD/volumes"
 static_dir = "$PD/root/libpod"
-network_cmd_path = ""
 CONF
 	export CONTAINERS_STORAGE_CONF=$PD/storage.conf
 	printf '[storage]\ndriver = "vfs"\nrunroot = "%s/run"\ngraphroot = "%s/root"\n' "$PD" "$PD" > "$CONTAINERS_STORAGE_CONF"
@@ -170,4 +171,25 @@ IMG=localhost/kbusybox:latest
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Operation not permitted"* ]]
+}
+
+@test "podman: a user namespace (--uidmap)" {
+	run prun --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$IMG" \
+		sh -c 'cat /proc/self/uid_map; id -u; touch /tmp/x && echo writable'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^\ *0\ +100000\ +65536$ ]]
+	[ "${lines[1]}" = 0 ]
+	[ "${lines[2]}" = writable ]
+}
+
+@test "podman: a missing or non-executable command is the runtime's error, 127/126" {
+	run -127 prun --rm "$IMG" /kura-no-such-binary
+	echo "$output"
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"/kura-no-such-binary"* ]]
+	run prun --rm "$IMG" /etc/passwd
+	echo "$output"
+	[ "$status" -eq 126 ]
+	[[ "$output" == *"/etc/passwd"*"permission denied"* ]]
 }

@@ -7,7 +7,11 @@
 
 load helpers
 
+UNIFIED=/sys/fs/cgroup/unified
+
 setup() {
+	# kura enables hugetlb in the unified root when a test asks for it: undo after
+	SUBTREE_BEFORE=$(cat "$UNIFIED/cgroup.subtree_control" 2>/dev/null || true)
 	setup_bundle
 	# the tests write into the rootfs (a counter, device nodes)
 	config_set '.root.readonly = false'
@@ -17,6 +21,9 @@ teardown() {
 	teardown_bundle
 	# a parent the test made itself
 	if [ -n "${PRE:-}" ]; then rmdir "$PRE" 2>/dev/null || true; fi
+	if [[ " $SUBTREE_BEFORE " != *" hugetlb "* ]] && [ -e "$UNIFIED/cgroup.subtree_control" ]; then
+		echo -hugetlb > "$UNIFIED/cgroup.subtree_control" 2>/dev/null || true
+	fi
 	# kura made the cgroups, kura must have removed them
 	left=$(find /sys/fs/cgroup -maxdepth 6 -name "*$ID*" 2>/dev/null || true)
 	if [ -n "$left" ]; then
@@ -118,13 +125,11 @@ status_of() {
 	kura pause "$ID"
 	kura kill --all "$ID" KILL
 	for _ in $(seq 50); do
-		[ -z "$(cat "$(cg_path pids)/cgroup.procs")" ] && break
+		[ "$(status_of)" = stopped ] && break
 		sleep 0.1
 	done
+	[ "$(status_of)" = stopped ]
 	[ -z "$(cat "$(cg_path pids)/cgroup.procs")" ]
-	st=$(status_of)
-	echo "status: $st"
-	[ "$st" = stopped ]
 }
 
 @test "cgroups: update changes limits, from flags and from a resources JSON" {

@@ -224,3 +224,28 @@ status_line() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"apparmor profile kura-test requested but AppArmor is not enabled on this host"* ]]
 }
+
+@test "personality, ioPriority and scheduler are applied" {
+	config_set '.linux.personality = {"domain": "LINUX32"}
+		| .process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 3}
+		| .process.scheduler = {"policy": "SCHED_BATCH", "nice": 5}'
+	run_in_container 'uname -m; ionice -p $$; sed -n "s/^policy *: *//p" /proc/self/sched; cut -d" " -f19 /proc/self/stat'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = i686 ]
+	[ "${lines[1]}" = "best-effort: prio 3" ]
+	# SCHED_BATCH is 3; field 19 of stat is the nice value
+	[ "${lines[2]}" = 3 ]
+	[ "${lines[3]}" = 5 ]
+}
+
+@test "exec: a file without an x bit and a directory fail at create" {
+	config_set '.process.args = ["/etc/passwd"]'
+	run kura create --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'exec: "/etc/passwd": Permission denied'* ]]
+	[ ! -d "$ROOT/$ID" ]
+	config_set '.process.args = ["/bin"]'
+	run kura create --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'exec: "/bin": is a directory'* ]]
+}

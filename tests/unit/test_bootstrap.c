@@ -926,6 +926,73 @@ static void test_spawn_join_by_path(void **state)
 	assert_int_equal(errno, ECHILD);
 }
 
+/* Joining a user namespace comes first; the new namespaces are then its own. */
+static void test_spawn_join_user_namespace(void **state)
+{
+	char path[64], map[64];
+	struct spec_namespace ns[] = { { SPEC_NS_USER, path }, { SPEC_NS_UTS, NULL },
+				       { SPEC_NS_PID, NULL } };
+	struct spec s = { .has_linux = true };
+	struct spawn_req req = { .mode = SPAWN_CREATE, .spec = &s, .data_fd = 0, .cgroup_fd = -1 };
+	char report[SYNC_TEXT_MAX];
+	struct kerr err = { 0 };
+	pid_t holder;
+	int fd;
+
+	NEED_ROOT();
+	holder = holder_start(CLONE_NEWUSER);
+	for (int i = 0; i < 2; i++) {
+		snprintf(map, sizeof(map), "/proc/%d/%s", (int)holder, i ? "gid_map" : "uid_map");
+		fd = open(map, O_WRONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "0 100000 65536\n", 15), 15);
+		close(fd);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)holder);
+	s.linux_.namespaces = ns;
+	s.linux_.n_namespaces = 3;
+	if (run_spawn(&req, report, sizeof(report), &err) < 0) {
+		holder_stop(holder);
+		fail_msg("spawn: %s", err.msg);
+	}
+	assert_int_equal(report_ino(report, "user"), ns_ino(holder, "user"));
+	assert_int_not_equal(report_ino(report, "uts"), ns_ino(0, "uts"));
+	if (!strstr(report, "pid=1 ") || !strstr(report, "uid=0 uidmap=0:100000:65536,"))
+		fail_msg("report: %s", report);
+	holder_stop(holder);
+}
+
+/* Exec into a user-namespaced container: user first, then what it owns. */
+static void test_spawn_exec_joins_user_namespace(void **state)
+{
+	struct spawn_req req = { .mode = SPAWN_EXEC, .data_fd = 0, .cgroup_fd = -1 };
+	char report[SYNC_TEXT_MAX], map[64];
+	struct kerr err = { 0 };
+	pid_t holder;
+	int fd;
+
+	NEED_ROOT();
+	holder = holder_start(CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWIPC);
+	for (int i = 0; i < 2; i++) {
+		snprintf(map, sizeof(map), "/proc/%d/%s", (int)holder, i ? "gid_map" : "uid_map");
+		fd = open(map, O_WRONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "0 100000 65536\n", 15), 15);
+		close(fd);
+	}
+	req.join_pid = holder;
+	if (run_spawn(&req, report, sizeof(report), &err) < 0) {
+		holder_stop(holder);
+		fail_msg("spawn: %s", err.msg);
+	}
+	assert_int_equal(report_ino(report, "user"), ns_ino(holder, "user"));
+	assert_int_equal(report_ino(report, "uts"), ns_ino(holder, "uts"));
+	assert_int_equal(report_ino(report, "net"), ns_ino(holder, "net"));
+	assert_int_equal(report_ino(report, "ipc"), ns_ino(holder, "ipc"));
+	assert_non_null(strstr(report, "uid=0 uidmap=0:100000:65536,"));
+	holder_stop(holder);
+}
+
 static void test_spawn_exec_joins(void **state)
 {
 	struct spawn_req req = { .mode = SPAWN_EXEC, .data_fd = 0, .cgroup_fd = -1 };
@@ -965,7 +1032,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_spawn_bad_map_cleans_up),
 		cmocka_unit_test(test_spawn_rootless),
 		cmocka_unit_test(test_spawn_join_by_path),
+		cmocka_unit_test(test_spawn_join_user_namespace),
 		cmocka_unit_test(test_spawn_exec_joins),
+		cmocka_unit_test(test_spawn_exec_joins_user_namespace),
 	};
 
 	if (argc >= 3 && strcmp(argv[1], "init") == 0)

@@ -543,6 +543,9 @@ static void test_destroy_only_made(void **state)
 	assert_int_equal(cgroup_from_json(j, &back, &err), 0);
 	cJSON_Delete(j);
 	assert_int_equal(back->h[0].n_made, 2);
+	/* a cgroup the container made inside its own goes with it */
+	assert_int_equal(mkdir(strcat(strcpy((char[512]){ 0 }, leaf), "/nested"), 0755), 0);
+	assert_int_equal(mkdir(strcat(strcpy((char[512]){ 0 }, leaf), "/nested/deeper"), 0755), 0);
 	assert_int_equal(cgroup_destroy(back, &err), 0);
 	assert_int_equal(access(leaf, F_OK), -1);
 	assert_int_equal(access(parent, F_OK), -1);

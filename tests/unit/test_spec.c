@@ -629,6 +629,173 @@ static void test_resources_parse(void **state)
 	assert_int_equal(spec_resources_parse("[]", 2, NULL, &r, NULL), -1);
 }
 
+/* ---- numbers: jansson's exact integers, and 2^64-1 from engines ---- */
+
+/* A minimal valid config with `extra` spliced into .process and `linux` as .linux. */
+#define MINI(extra, linux_)                                                             \
+	"{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"sh\"]," \
+	"\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}" extra "},\"linux\":" linux_ "}"
+
+static void parse_str_errors(const char *text, struct spec_errors *e)
+{
+	struct spec s;
+
+	assert_int_equal(spec_parse(text, strlen(text), "config.json", &s, e), -1);
+	assert_true(is_zero(&s, sizeof(s)));
+}
+
+static void test_numbers_exact(void **state)
+{
+	/* Above 2^53 a double would round these; json_int_t keeps them. */
+	static const char j[] = MINI(
+		",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":9007199254740993,\"soft\":1}]",
+		"{\"resources\":{\"memory\":{\"limit\":9223372036854775807,"
+		"\"swap\":-9223372036854775807},\"cpu\":{\"quota\":9007199254740993}}}");
+	struct spec s;
+
+	parse_str_ok(j, &s);
+	assert_true(s.process.rlimits[0].hard == 9007199254740993ULL);
+	assert_true(s.linux_.resources.memory.limit == INT64_MAX);
+	assert_true(s.linux_.resources.memory.swap == -INT64_MAX);
+	assert_true(s.linux_.resources.cpu.quota == 9007199254740993LL);
+	spec_free(&s);
+}
+
+static void test_numbers_u64_max(void **state)
+{
+	/*
+	 * 18446744073709551615 is above INT64_MAX: jansson refuses it as an
+	 * integer, kura re-reads the document as reals.  RLIM_INFINITY must come
+	 * out as UINT64_MAX, -1-as-uint64 swappiness as "unset", and the other
+	 * numbers of the same document must still be read right.
+	 */
+	static const char j[] = MINI(
+		",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":18446744073709551615,"
+		"\"soft\":18446744073709551615},{\"type\":\"RLIMIT_CORE\",\"hard\":4096,\"soft\":0}],"
+		"\"oomScoreAdj\":-999",
+		"{\"resources\":{\"memory\":{\"limit\":1048576,\"swappiness\":18446744073709551615},"
+		"\"pids\":{\"limit\":-1}}}");
+	struct spec s;
+
+	parse_str_ok(j, &s);
+	assert_true(s.process.rlimits[0].hard == UINT64_MAX);
+	assert_true(s.process.rlimits[0].soft == UINT64_MAX);
+	assert_true(s.process.rlimits[1].hard == 4096);
+	assert_true(s.process.rlimits[1].soft == 0);
+	assert_int_equal(s.process.oom_score_adj, -999);
+	assert_true(s.linux_.resources.memory.present);
+	assert_false(s.linux_.resources.memory.has_swappiness);
+	assert_true(s.linux_.resources.memory.limit == 1048576);
+	assert_true(s.linux_.resources.pids_limit == -1);
+	spec_free(&s);
+}
+
+static void test_numbers_wrong(void **state)
+{
+	/* Out of range, in both readings of the document. */
+	static const char exact[] = MINI(
+		",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":-9223372036854775808,\"soft\":0}]",
+		"{\"resources\":{\"memory\":{\"swappiness\":9223372036854775807}}}");
+	static const char as_real[] = MINI(
+		",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":1e20,\"soft\":0},"
+		"{\"type\":\"RLIMIT_AS\",\"hard\":18446744073709551615,\"soft\":-1}]",
+		"{\"resources\":{\"memory\":{\"limit\":18446744073709551615}}}");
+	/* A whole real is an integer; a fraction is not. */
+	static const char reals[] = MINI(",\"oomScoreAdj\":1e3", "{\"sysctl\":{}}");
+	static const char fraction[] = MINI(",\"oomScoreAdj\":0.5", "{}");
+	struct spec_errors e = { 0 };
+	struct spec s;
+
+	parse_str_errors(exact, &e);
+	assert_int_equal(e.n, 2);
+	assert_string_equal(e.msg[0], "config.json: .process.rlimits[0].hard: must be between 0 "
+				      "and 18446744073709551615, not -9223372036854775808");
+	assert_string_equal(e.msg[1], "config.json: .linux.resources.memory.swappiness: must be "
+				      "between 0 and 100, not 9223372036854775807");
+	spec_errors_free(&e);
+
+	parse_str_errors(as_real, &e);
+	assert_int_equal(e.n, 3);
+	assert_string_equal(e.msg[0], "config.json: .process.rlimits[0].hard: must be between 0 "
+				      "and 18446744073709551615, not 100000000000000000000");
+	assert_string_equal(e.msg[1], "config.json: .process.rlimits[1].soft: must be between 0 "
+				      "and 18446744073709551615, not -1");
+	assert_string_equal(e.msg[2],
+			    "config.json: .linux.resources.memory.limit: must be between "
+			    "-9223372036854775808 and 9223372036854775807, not 18446744073709551616");
+	spec_errors_free(&e);
+
+	parse_str_ok(reals, &s);
+	assert_int_equal(s.process.oom_score_adj, 1000);
+	spec_free(&s);
+
+	parse_str_errors(fraction, &e);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msg[0], "config.json: .process.oomScoreAdj: must be an integer, not 0.5");
+	spec_errors_free(&e);
+}
+
+/* ---- documents jansson reads differently from a plain C string parser ---- */
+
+static void test_document_edges(void **state)
+{
+	/* Go (runc) keeps the last of duplicate keys; jansson does the same. */
+	static const char dup[] = MINI(",\"cwd\":\"/second\"",
+				       "{\"sysctl\":{\"net.a\":\"1\",\"net.a\":\"2\"}}");
+	/* A NUL byte ends the document, as when it was read as a C string. */
+	static const char nul[] = "{\"x\":1}\0garbage";
+	static const char nul_in_string[] = "{\"x\":\"a\\u0000b\"}";
+	struct spec_errors e = { 0 };
+	struct spec s;
+	struct spec_resources r;
+
+	parse_str_ok(dup, &s);
+	assert_string_equal(s.process.cwd, "/second");
+	assert_int_equal(s.linux_.sysctl.n, 1);
+	assert_string_equal(s.linux_.sysctl.v[0].key, "net.a");
+	assert_string_equal(s.linux_.sysctl.v[0].value, "2");
+	spec_free(&s);
+
+	/* A scalar document is a wrong type, not a syntax error. */
+	parse_str_errors("\"config\"", &e);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msg[0], "config.json: must be an object, not a string");
+	spec_errors_free(&e);
+
+	assert_int_equal(spec_resources_parse(nul, sizeof(nul) - 1, NULL, &r, &e), 0);
+	spec_resources_free(&r);
+	/* A NUL inside a string would cut a path short: refused. */
+	assert_int_equal(spec_resources_parse(nul_in_string, strlen(nul_in_string), NULL, &r, &e),
+			 -1);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msg[0], "resources.json: invalid JSON near line 1");
+	spec_errors_free(&e);
+
+	parse_str_errors("{\n\"ociVersion\": \"1.2.0\",\n\n  \"root\": tru\n}", &e);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msg[0], "config.json: invalid JSON near line 4");
+	spec_errors_free(&e);
+	parse_str_errors(" \n\n", &e);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msg[0], "config.json: invalid JSON near line 3");
+	spec_errors_free(&e);
+}
+
+/* runc writes its config with tabs, keys in the order of its Go struct. */
+static void test_default_layout(void **state)
+{
+	_cleanup_free_ char *j = spec_default_json(false);
+
+	assert_non_null(j);
+	assert_true(strncmp(j, "{\n\t\"ociVersion\": \"" SPEC_OCI_VERSION "\",\n\t\"process\": {\n"
+			       "\t\t\"terminal\": true,\n\t\t\"user\": {\n\t\t\t\"uid\": 0,\n",
+			    strlen("{\n\t\"ociVersion\": \"" SPEC_OCI_VERSION "\",\n\t\"process\": {\n"
+				   "\t\t\"terminal\": true,\n\t\t\"user\": {\n\t\t\t\"uid\": 0,\n")) == 0);
+	assert_non_null(strstr(j, "\n\t\"root\": {\n\t\t\"path\": \"rootfs\",\n"));
+	assert_null(strstr(j, "\n "));
+	assert_int_equal(j[strlen(j) - 1], '}');
+}
+
 static void test_names(void **state)
 {
 	uint32_t a = 1234, f = 0;
@@ -733,6 +900,11 @@ int main(void)
 		cmocka_unit_test(test_lenient_keeps_parsed),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_resources_parse),
+		cmocka_unit_test(test_numbers_exact),
+		cmocka_unit_test(test_numbers_u64_max),
+		cmocka_unit_test(test_numbers_wrong),
+		cmocka_unit_test(test_document_edges),
+		cmocka_unit_test(test_default_layout),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_cmd_spec_and_check),
 	};
