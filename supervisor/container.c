@@ -389,7 +389,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	_cleanup_free_ char *config_text = NULL;
 	_cleanup_free_ char *head = NULL;
 	size_t config_len = 0;
-	_cleanup_close_ int dir_fd = -1;
+	_cleanup_close_ int dir_fd = -1; /* O_PATH of exec.fifo */
 	_cleanup_close_ int data_fd = -1;
 	_cleanup_close_ int console_fd = -1;
 	struct spawn_result res = { .init_pid = -1, .sync_fd = -1 };
@@ -477,13 +477,19 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	if (util_write_atomic(path, config_text, config_len, 0600, err) < 0)
 		goto fail;
 	snprintf(path, sizeof(path), "%s/exec.fifo", c->dir);
-	if (mkfifo(path, 0622) < 0) {
+	/* 0622 whatever our umask: the container's uid, any uid, must write it */
+	if (mkfifo(path, 0622) < 0 || chmod(path, 0622) < 0) {
 		kerr_errno(err, errno, "mkfifo %s", path);
 		goto fail;
 	}
-	dir_fd = open(c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/*
+	 * The init reopens the FIFO through this O_PATH fd: the state dir is
+	 * 0700, and a container root mapped to another host uid could not
+	 * search it.
+	 */
+	dir_fd = open(path, O_PATH | O_CLOEXEC);
 	if (dir_fd < 0 || (dir_fd = fd_move_above(dir_fd, minfd)) < 0) {
-		kerr_errno(err, errno, "open %s", c->dir);
+		kerr_errno(err, errno, "open %s", path);
 		goto fail;
 	}
 
@@ -526,7 +532,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 		json_decref(cgv1);
 		if (asprintf(&head,
 			     "{\"mode\":\"create\",\"id\":%s,\"bundle\":%s,\"rootfs\":%s,"
-			     "\"noPivot\":%s,\"noNewKeyring\":%s,\"stateDirFd\":%d,"
+			     "\"noPivot\":%s,\"noNewKeyring\":%s,\"fifoFd\":%d,"
 			     "\"consoleSocketFd\":%d,\"preserveFds\":%d,\"listenFds\":%lld,"
 			     "\"cgroupV2\":%s,\"cgroupsV1\":%s",
 			     jid, jb, jr, o->no_pivot ? "true" : "false",

@@ -40,7 +40,7 @@ struct init_data {
 	const char *id;
 	const char *rootfs;
 	bool no_pivot, no_new_keyring, cgroup_v2;
-	int state_dir_fd, console_fd, mntns_fd;
+	int fifo_fd, console_fd, mntns_fd;
 	int preserve_fds, listen_fds;
 	struct rootfs_cgroup_v1 *cgv1;
 	size_t n_cgv1;
@@ -100,7 +100,7 @@ static int data_read(int fd, struct init_data *d, char **text, char **config, si
 	d->no_pivot = data_bool(d->head, "noPivot");
 	d->no_new_keyring = data_bool(d->head, "noNewKeyring");
 	d->cgroup_v2 = data_bool(d->head, "cgroupV2");
-	d->state_dir_fd = data_int(d->head, "stateDirFd", -1);
+	d->fifo_fd = data_int(d->head, "fifoFd", -1);
 	d->console_fd = data_int(d->head, "consoleSocketFd", -1);
 	d->mntns_fd = data_int(d->head, "mntnsFd", -1);
 	d->preserve_fds = data_int(d->head, "preserveFds", 0);
@@ -173,18 +173,18 @@ static char *hooks_exchange(struct kerr *err)
 }
 
 /*
- * The exec FIFO: reopen the O_PATH fd through procfs, as any uid may write
- * it.  Returns the open write end.
+ * The exec FIFO: reopen kura's O_PATH fd of it through the host's
+ * /proc/self/fd, opened before pivot_root (proc_fd_dir), so it works in a
+ * container without /proc and as any uid: the FIFO is 0622.  Returns the
+ * open write end.
  */
-static int fifo_wait(int fifo_path_fd, int state_dir_fd, struct kerr *err)
+static int fifo_wait(int proc_fd_dir, int fifo_path_fd, struct kerr *err)
 {
-	char path[64];
+	char name[16];
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fifo_path_fd);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 && (errno == ENOENT || errno == EACCES))
-		fd = openat(state_dir_fd, "exec.fifo", O_WRONLY | O_CLOEXEC);
+	snprintf(name, sizeof(name), "%d", fifo_path_fd);
+	fd = openat(proc_fd_dir, name, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return kerr_errno(err, errno, "open exec fifo");
 	if (write(fd, "0", 1) != 1) {
@@ -217,12 +217,15 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 	struct kerr err;
 	struct spec_process *p = &s->process;
 	_cleanup_free_ char *state = NULL;
-	int fifo_fd;
+	int proc_fd_dir;
 	const struct spec_namespace *mnt = spec_find_ns(s, SPEC_NS_MOUNT);
 	struct rootfs_opts ro = {
 		.spec = s,
 		.rootfs = d->rootfs,
+		.bundle = data_string(d->head, "bundle"),
 		.no_pivot = d->no_pivot,
+		/* sysctls are written before /proc/sys turns read-only, as runc */
+		.finalize_later = true,
 		.new_userns = has_new_ns(s, SPEC_NS_USER),
 		.new_netns = has_new_ns(s, SPEC_NS_NETWORK),
 		.new_cgroupns = has_new_ns(s, SPEC_NS_CGROUP),
@@ -240,10 +243,10 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 		}
 		close(fd);
 	}
-	/* before pivot_root: the state dir is still reachable through its fd */
-	fifo_fd = openat(d->state_dir_fd, "exec.fifo", O_PATH | O_CLOEXEC);
-	if (fifo_fd < 0) {
-		kerr_errno(&err, errno, "open exec fifo");
+	/* the host's procfs, still visible before pivot_root: see fifo_wait() */
+	proc_fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc_fd_dir < 0 || d->fifo_fd < 0) {
+		kerr_errno(&err, errno, "open /proc/self/fd");
 		init_fail(&err);
 	}
 	if (!d->no_new_keyring) {
@@ -266,6 +269,8 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 		init_fail(&err);
 	if (process_setup_container(s, &err) < 0)
 		init_fail(&err);
+	if (rootfs_finalize(&ro, &err) < 0)
+		init_fail(&err);
 	if (p->terminal) {
 		if (d->console_fd < 0) {
 			kerr_set(&err, "terminal: true but no console socket");
@@ -284,11 +289,11 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 		init_fail(&err);
 	if (sync_send(sync_fd, SYNC_READY, 0, NULL) < 0)
 		_exit(1);
-	if (fifo_wait(fifo_fd, d->state_dir_fd, &err) < 0)
+	if (fifo_wait(proc_fd_dir, d->fifo_fd, &err) < 0)
 		_exit(1); /* kura create has returned: nobody to tell */
 	/* the returned write end stays open until the execve (CLOEXEC) */
-	close(fifo_fd);
-	close(d->state_dir_fd);
+	close(proc_fd_dir);
+	close(d->fifo_fd);
 	if (s->hooks.start_container.n && state) {
 		/* the spec's state for startContainer: created, the process not yet run */
 		char *st = strstr(state, "\"status\":\"creating\"");

@@ -249,3 +249,30 @@ status_line() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'exec: "/bin": is a directory'* ]]
 }
+
+@test "exec: the exec'd process gets its own user, capabilities, rlimits and cwd" {
+	kura run -d --bundle "$BUNDLE" "$ID"
+	cat > "$TMP/process.json" <<'JSON'
+{
+	"args": ["sh", "-c", "id -u; id -g; ulimit -n; pwd; grep -E '^(CapBnd|CapEff|CapInh|NoNewPrivs):' /proc/self/status"],
+	"env": ["PATH=/bin"],
+	"cwd": "/tmp",
+	"user": {"uid": 1000, "gid": 1002},
+	"capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"],
+			 "inheritable": ["CAP_KILL"], "ambient": ["CAP_KILL"]},
+	"rlimits": [{"type": "RLIMIT_NOFILE", "soft": 99, "hard": 99}],
+	"noNewPrivileges": true
+}
+JSON
+	run kura exec --process "$TMP/process.json" "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1000 ]
+	[ "${lines[1]}" = 1002 ]
+	[ "${lines[2]}" = 99 ]
+	[ "${lines[3]}" = /tmp ]
+	[ "$(status_line CapBnd)" = 0000000000000020 ]
+	[ "$(status_line CapEff)" = 0000000000000020 ]
+	[ "$(status_line CapInh)" = 0000000000000020 ]
+	[ "$(status_line NoNewPrivs)" = 1 ]
+	kura delete --force "$ID"
+}
