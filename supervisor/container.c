@@ -222,7 +222,7 @@ static int make_data_fd(const char *json_head, const char *config_text, size_t c
 
 /* Send the seccomp notify fd and the container process state to listenerPath. */
 static int seccomp_forward(const struct container *c, const struct spec *s, int notify_fd,
-			   struct kerr *err)
+			   const char *status, struct kerr *err)
 {
 	_cleanup_close_ int sock = -1;
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -245,7 +245,7 @@ static int seccomp_forward(const struct container *c, const struct spec *s, int 
 		return kerr_errno(err, errno, "socket");
 	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return kerr_errno(err, errno, "connect %s", addr.sun_path);
-	state = container_state_text(c, "creating");
+	state = container_state_text(c, status);
 	st = state ? json_loads(state, 0, NULL) : NULL;
 	free(state);
 	/* the spec's containerProcessState */
@@ -334,7 +334,8 @@ static int serve_init(struct container *c, const struct spec *s, pid_t pid, int 
 
 			if (fd < 0)
 				return kerr_set(err, "init sent no seccomp fd");
-			rc = seccomp_forward(c, s, fd, err);
+			/* an exec'd process joins a running container */
+			rc = seccomp_forward(c, s, fd, exec_mode ? "running" : "creating", err);
 			close(fd);
 			if (rc < 0) {
 				sync_send(sync_fd, SYNC_SECCOMP_DONE, -1, err->msg);

@@ -276,3 +276,11 @@ JSON
 	[ "$(status_line NoNewPrivs)" = 1 ]
 	kura delete --force "$ID"
 }
+
+@test "selinux label on a host without SELinux: a clear error" {
+	[ -e /sys/fs/selinux/enforce ] && skip "SELinux is enabled here"
+	config_set '.process.selinuxLabel = "system_u:system_r:container_t:s0"'
+	run_in_container 'true'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"selinux label system_u:system_r:container_t:s0 requested but SELinux is not enabled on this host"* ]]
+}

@@ -183,3 +183,12 @@ PY
 	# mkdir is 83 on x86_64
 	grep -qx 83 "$TMP/agent.out.calls"
 }
+
+@test "seccomp: SCMP_ACT_KILL_PROCESS kills with SIGSYS" {
+	config_set '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL_PROCESS"}]}
+		| .process.args = ["mkdir", "/dev/shm/x"]'
+	run kura run --bundle "$BUNDLE" "$ID"
+	# 128 + SIGSYS (31)
+	[ "$status" -eq 159 ]
+}
