@@ -25,6 +25,7 @@
 #include "console.h"
 #include "hooks.h"
 #include "log.h"
+#include "rootfs.h"
 #include "spawn.h"
 #include "sync.h"
 #include "util.h"
@@ -598,6 +599,8 @@ fail:
 	if (res.init_pid > 0) {
 		kill(res.init_pid, SIGKILL);
 		waitpid(res.init_pid, NULL, 0);
+		if (s->has_linux && !spec_find_ns(s, SPEC_NS_MOUNT) && c->rootfs)
+			(void)rootfs_detach(c->rootfs);
 	}
 	if (c->cg) {
 		struct kerr e2;
@@ -711,6 +714,12 @@ int container_destroy(struct container *c, struct kerr *err)
 
 		if (hooks_run(&s.hooks.poststop, "poststop", state, &e2) < 0)
 			log_warn("%s", e2.msg);
+		/*
+		 * Without a mount namespace of its own the container's mounts
+		 * were made in ours, under the rootfs: detach them all.
+		 */
+		if (!spec_find_ns(&s, SPEC_NS_MOUNT) && c->rootfs)
+			(void)rootfs_detach(c->rootfs);
 		spec_free(&s);
 	}
 	if (c->cg) {

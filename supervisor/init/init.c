@@ -224,6 +224,7 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 		.rootfs = d->rootfs,
 		.bundle = data_string(d->head, "bundle"),
 		.no_pivot = d->no_pivot,
+		.shared_mntns = !mnt,
 		/* sysctls are written before /proc/sys turns read-only, as runc */
 		.finalize_later = true,
 		.new_userns = has_new_ns(s, SPEC_NS_USER),

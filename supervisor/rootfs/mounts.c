@@ -455,9 +455,9 @@ static int rootfs_prepare_(const struct rootfs_opts *o, struct kerr *err)
 		return kerr_set(err, "root.path must be an absolute path");
 	if (propagation_flag(prop, &pflag, err) < 0)
 		return -1;
-	if (mount(NULL, "/", NULL, pflag, NULL) < 0)
+	if (!o->shared_mntns && mount(NULL, "/", NULL, pflag, NULL) < 0)
 		return kerr_errno(err, errno, "set propagation of /");
-	if ((pflag & MS_SHARED) && rootfs_parent_private(o->rootfs, err) < 0)
+	if (!o->shared_mntns && (pflag & MS_SHARED) && rootfs_parent_private(o->rootfs, err) < 0)
 		return -1;
 	/* a mount of its own: pivot_root needs the new root to be a mount point */
 	if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)

@@ -56,6 +56,18 @@ static int root_move(const char *rootfs, struct kerr *err)
 	return 0;
 }
 
+/* No mount namespace of its own: only a chroot, the caller's "/" untouched. */
+static int root_chroot(const char *rootfs, struct kerr *err)
+{
+	if (chdir(rootfs) < 0)
+		return kerr_errno(err, errno, "chdir %s", rootfs);
+	if (chroot(".") < 0)
+		return kerr_errno(err, errno, "chroot");
+	if (chdir("/") < 0)
+		return kerr_errno(err, errno, "chdir /");
+	return 0;
+}
+
 static bool dev_wants_ro(const struct spec *s)
 {
 	for (size_t i = 0; i < s->n_mounts; i++) {
@@ -107,6 +119,11 @@ int rootfs_pivot(const struct rootfs_opts *o, struct kerr *err)
 	const struct spec *s = o->spec;
 	const char *prop = s->has_linux ? s->linux_.rootfs_propagation : NULL;
 
+	if (o->shared_mntns) {
+		if (root_chroot(o->rootfs, err) < 0)
+			return -1;
+		return o->finalize_later ? 0 : rootfs_finalize(o, err);
+	}
 	if ((o->no_pivot ? root_move(o->rootfs, err) : root_pivot(o->rootfs, err)) < 0)
 		return -1;
 	/*
@@ -124,4 +141,14 @@ int rootfs_pivot(const struct rootfs_opts *o, struct kerr *err)
 	if (!o->finalize_later)
 		return rootfs_finalize(o, err);
 	return 0;
+}
+
+int rootfs_detach(const char *rootfs)
+{
+	/*
+	 * Our bind of the rootfs onto itself is the top mount there; the
+	 * container's mounts are below it and go with it.  Exactly one layer:
+	 * under it may be the engine's own mount (an overlay), not ours.
+	 */
+	return umount2(rootfs, MNT_DETACH | UMOUNT_NOFOLLOW);
 }

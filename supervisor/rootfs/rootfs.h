@@ -23,6 +23,13 @@ struct rootfs_opts {
 	const char *rootfs;          /* absolute host path of root.path */
 	const char *bundle;          /* relative bind sources are under it (runc); NULL: cwd */
 	bool no_pivot;               /* --no-pivot: MS_MOVE + chroot */
+	/*
+	 * No mount namespace of its own: the caller's is the container's.
+	 * "/" keeps its propagation and is never pivoted or moved (that would
+	 * re-root the host): a chroot, as runc does.  The mounts made under the
+	 * rootfs stay in that namespace until `delete` detaches them.
+	 */
+	bool shared_mntns;
 	bool new_userns;             /* devices are bind-mounted, not mknod'ed */
 	bool new_netns;              /* sysfs: a real mount; else an rbind of /sys */
 	bool new_cgroupns;
@@ -62,6 +69,13 @@ int rootfs_finalize(const struct rootfs_opts *o, struct kerr *err);
  * it).  path is absolute ("/proc/self/attr/exec"); flags as open(2).
  */
 int rootfs_open_proc_file(const char *path, int flags, struct kerr *err);
+
+/*
+ * For a container without a mount namespace of its own (shared_mntns):
+ * detach the rootfs bind and every mount under it from the caller's
+ * namespace (one umount2 MNT_DETACH: the engine's own mount below stays).
+ */
+int rootfs_detach(const char *rootfs);
 
 /* /dev/console bound onto the pty slave (terminal: true), after pivot. */
 int rootfs_bind_console(const char *slave_path, struct kerr *err);

@@ -317,3 +317,19 @@ status_of() {
 	[ "$(jq -r .msg "$TMP/log")" = "container does not exist" ]
 	jq -e .time "$TMP/log"
 }
+
+@test "no mount namespace: the caller's / is not pivoted and delete detaches the mounts" {
+	config_set '.process.args = ["sh", "-c", "test -e /proc/self/status && echo proc-ok"]
+		| .linux.namespaces = [] | del(.hostname)'
+	# a private namespace of our own stands in for the host, should kura misbehave
+	run unshare -m --propagation unchanged sh -c '
+		before=$(wc -l < /proc/self/mountinfo)
+		"$0" --root "$1" run --bundle "$2" "$3" || exit 9
+		test -e /etc/debian_version || { echo "caller root changed"; exit 8; }
+		echo "mounts $before $(wc -l < /proc/self/mountinfo)"' "$KURA" "$ROOT" "$BUNDLE" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *proc-ok* ]]
+	set -- $(echo "$output" | grep ^mounts)
+	[ "$2" -eq "$3" ]
+}
