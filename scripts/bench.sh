@@ -6,10 +6,12 @@
 #   rss      peak RSS of the runtime process during `run` (median of RSS_RUNS)
 # usage: bench.sh KURA        env: RUNS (hyperfine runs, 50), WARMUP (5), RSS_RUNS (11)
 #
-# Every command runs as `unshare -m sh -c 'PREP; exec RUNTIME ...'`.  crun 1.8.1
-# refuses this machine's hybrid cgroup layout, so its PREP hides the cgroup2
-# mount in that private mount namespace; kura and runc get a PREP of the same
-# shape that hides nothing, so the wrapper costs all three the same.
+# Each runtime is measured from inside one private mount namespace made once
+# (`unshare -m`), so no run pays for a namespace of the harness.  crun 1.8.1
+# refuses this machine's hybrid cgroup layout, so its namespace hides the
+# cgroup2 mount under an empty tmpfs; kura's and runc's hide nothing.  Each
+# run is `sh -c 'exec RUNTIME ... id$$'` (a fresh id per run, the same shell
+# cost for all three).
 set -eu
 
 kura=${1:?usage: bench.sh KURA}
@@ -23,7 +25,11 @@ for tool in hyperfine jq unshare /usr/bin/time runc crun; do
 done
 [ "$(id -u)" = 0 ] || { echo "bench: must run as root" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/kura-bench.XXXXXX)
+if [ "${2:-}" = --measure ]; then
+	work=$BENCH_WORK
+else
+	work=$(mktemp -d /tmp/kura-bench.XXXXXX)
+fi
 runtimes="kura crun runc"
 
 rt_bin() {
@@ -46,16 +52,16 @@ rt_base() {
 	echo "$(rt_bin "$1") --root $work/root-$1"
 }
 
-# The command line running SCRIPT in the wrapper; SCRIPT may use $$ for a fresh id.
+# The command line hyperfine runs: SCRIPT may use $$ for a fresh id.
 rt_cmd() {
-	printf "unshare -m sh -c '%s && %s'" "$(rt_prep "$1")" "$2"
+	printf "sh -c '%s'" "$2"
 }
 
-# Run "RUNTIME ARGS" in the wrapper now (not under hyperfine).
+# Run "RUNTIME ARGS" now, in that runtime's kind of namespace.
 rt_do() {
 	r=$1
 	shift
-	sh -c "$(rt_cmd "$r" "exec $(rt_base "$r") $*")"
+	unshare -m sh -c "$(rt_prep "$r") && exec $(rt_base "$r") $*"
 }
 
 cleanup() {
@@ -67,16 +73,46 @@ cleanup() {
 	done
 	rm -rf "$work"
 }
+bundle=$work/bundle
+sleeper=$work/sleeper
+
+hf() {
+	out=$1
+	shift
+	hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --export-json "$out" "$@" \
+		>"$out.log" 2>&1 || { echo "bench: hyperfine failed, see below" >&2; cat "$out.log" >&2; exit 1; }
+}
+
+# ---- measure: one runtime, from inside its namespace (bench.sh --measure) ----
+measure() {
+	rt=$1
+	R=$(rt_base "$rt")
+	hf "$work/$rt-run.json" "$(rt_cmd "$rt" "exec $R run --bundle $bundle r\$\$")"
+	hf "$work/$rt-csd.json" "$(rt_cmd "$rt" \
+		"$R create --bundle $bundle c\$\$ && $R start c\$\$ && exec $R delete -f c\$\$")"
+	$R run -d --bundle "$sleeper" sleeper </dev/null >/dev/null 2>&1
+	hf "$work/$rt-exec.json" "$(rt_cmd "$rt" "exec $R exec sleeper /bin/true")"
+	$R delete -f sleeper >/dev/null 2>&1
+	: >"$work/$rt-rss"
+	i=0
+	while [ $i -lt "$rss_runs" ]; do
+		/usr/bin/time -f %M -o "$work/$rt-rss.one" $R run --bundle "$bundle" m$$-$i \
+			</dev/null >/dev/null 2>&1 || { echo "bench: $rt run failed (rss)" >&2; exit 1; }
+		tail -n 1 "$work/$rt-rss.one" >>"$work/$rt-rss"
+		i=$((i + 1))
+	done
+}
+
+if [ "${2:-}" = --measure ]; then
+	measure "$BENCH_RT"
+	exit 0
+fi
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- the bundles: one rootfs, a /bin/true config and a sleeper config ----
 bundle=$work/bundle
-if ! KURA=$kura "$here/mkbundle.sh" "$bundle" /bin/true >/dev/null 2>&1; then
-	# kura spec not there yet: runc's default config is the same shape.
-	rm -rf "$bundle"
-	KURA=$(command -v runc) "$here/mkbundle.sh" "$bundle" /bin/true >/dev/null
-fi
+KURA=$kura "$here/mkbundle.sh" "$bundle" /bin/true >/dev/null
 # crun 1.8.1 refuses ociVersion 1.2.x ("unknown version specified"): one version all three read.
 jq '.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["/bin/true"]' \
 	"$bundle/config.json" \
@@ -105,35 +141,15 @@ for rt in $runtimes; do
 	active="$active $rt"
 done
 
-hf() {
-	out=$1
-	shift
-	hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --export-json "$out" "$@" \
-		>"$out.log" 2>&1 || { echo "bench: hyperfine failed, see below" >&2; cat "$out.log" >&2; exit 1; }
-}
-
 median_ms() { # FILE -> median in ms, 2 decimals
 	jq -r '.results[0].median * 1000 | . * 100 | round / 100' "$1"
 }
 
 for rt in $active; do
 	echo "bench: $rt ..." >&2
-	# $$ is the wrapper shell's pid: a fresh id for every run.
-	R=$(rt_base "$rt")
-	hf "$work/$rt-run.json" "$(rt_cmd "$rt" "exec $R run --bundle $bundle r\$\$")"
-	hf "$work/$rt-csd.json" "$(rt_cmd "$rt" \
-		"$R create --bundle $bundle c\$\$ && $R start c\$\$ && exec $R delete -f c\$\$")"
-	rt_do "$rt" run -d --bundle "$sleeper" sleeper </dev/null >/dev/null 2>&1
-	hf "$work/$rt-exec.json" "$(rt_cmd "$rt" "exec $R exec sleeper /bin/true")"
-	rt_do "$rt" delete -f sleeper >/dev/null 2>&1
-	: >"$work/$rt-rss"
-	i=0
-	while [ $i -lt "$rss_runs" ]; do
-		sh -c "$(rt_cmd "$rt" "exec /usr/bin/time -f %M -o $work/$rt-rss.one $R run --bundle $bundle m\$\$")" \
-			</dev/null >/dev/null 2>&1 || { echo "bench: $rt run failed (rss)" >&2; exit 1; }
-		tail -n 1 "$work/$rt-rss.one" >>"$work/$rt-rss"
-		i=$((i + 1))
-	done
+	export BENCH_WORK="$work" BENCH_RT="$rt"
+	unshare -m sh -c "$(rt_prep "$rt") && exec \"\$0\" \"\$1\" --measure" "$0" "$kura" ||
+		{ echo "bench: $rt failed" >&2; exit 1; }
 done
 
 median_rss() { # FILE of KiB, one per line -> median
@@ -154,7 +170,7 @@ ratio() { # A B -> A/B
 	esac
 }
 
-printf '\nmedians over %s runs (rss: %s runs); wrapper: unshare -m sh -c\n\n' "$runs" "$rss_runs"
+printf '\nmedians over %s runs (rss: %s runs); each run: sh -c exec RUNTIME\n\n' "$runs" "$rss_runs"
 printf '%-22s %10s %10s %10s %12s %12s\n' metric kura crun runc kura/crun kura/runc
 for m in run csd exec rss; do
 	case $m in
