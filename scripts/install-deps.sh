@@ -2,7 +2,7 @@
 # Install what kura needs to build, test, fuzz, demo and bench (Debian 12, as root).
 # Idempotent: does nothing when every package is present.
 set -eu
-PKGS="make gcc musl-tools libcjson-dev libcap-ng-dev libseccomp-dev libcmocka-dev
+PKGS="make gcc musl-tools libjansson-dev libcap-ng-dev libseccomp-dev libcmocka-dev
 bats busybox-static clang libclang-rt-14-dev jq hyperfine runc crun file git
 iproute2 procps util-linux time"
 missing=""

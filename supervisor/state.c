@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "state.h"
 
-#include <cjson/cJSON.h> /* only for the cgroup bridge below */
 #include <jansson.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -44,32 +43,6 @@ static char *dup_json_string(const json_t *o, const char *key)
 	const char *v = json_string_value(json_object_get(o, key));
 
 	return v ? strdup(v) : NULL;
-}
-
-/* Bridge until supervisor/cgroup/ speaks jansson: through JSON text. */
-static json_t *cg_to_json(const struct cgroup *cg)
-{
-	cJSON *cj = cgroup_to_json(cg);
-	char *t = cj ? cJSON_PrintUnformatted(cj) : NULL;
-	json_t *j = t ? json_loads(t, 0, NULL) : NULL;
-
-	cJSON_Delete(cj);
-	free(t);
-	return j;
-}
-
-static int cg_from_json(const json_t *j, struct cgroup **out, struct kerr *err)
-{
-	char *t = json_dumps(j, JSON_COMPACT);
-	cJSON *cj = t ? cJSON_Parse(t) : NULL;
-	int r;
-
-	free(t);
-	if (!cj)
-		return kerr_set(err, "cgroup: invalid state");
-	r = cgroup_from_json(cj, out, err);
-	cJSON_Delete(cj);
-	return r;
 }
 
 int state_load(const char *root, const char *id, struct container *c, struct kerr *err)
@@ -125,7 +98,7 @@ int state_load(const char *root, const char *id, struct container *c, struct ker
 	if (json_is_object(v))
 		c->annotations = json_deep_copy(v);
 	v = json_object_get(j, "cgroup");
-	if (v && !json_is_null(v) && cg_from_json(v, &c->cg, err) < 0) {
+	if (v && !json_is_null(v) && cgroup_from_json(v, &c->cg, err) < 0) {
 		json_decref(j);
 		state_free(c);
 		return kerr_wrap(err, "%s", path);
@@ -177,7 +150,7 @@ int state_save(const struct container *c, struct kerr *err)
 	if (c->systemd_cgroup)
 		json_object_set_new(j, "systemdCgroup", json_true());
 	if (c->cg)
-		json_object_set_new(j, "cgroup", cg_to_json(c->cg));
+		json_object_set_new(j, "cgroup", cgroup_to_json(c->cg));
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	if (!text)

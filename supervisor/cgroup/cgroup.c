@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
+#include <jansson.h>
 
 #include "cgroup_internal.h"
 #include "util.h"
@@ -359,61 +359,54 @@ static const char *mode_name(enum cgroup_mode m)
 	return m == CGROUP_V1 ? "v1" : m == CGROUP_V2 ? "v2" : "hybrid";
 }
 
-struct cJSON *cgroup_to_json(const struct cgroup *cg)
+json_t *cgroup_to_json(const struct cgroup *cg)
 {
-	cJSON *j = cJSON_CreateObject(), *hs;
+	json_t *hs = json_array();
+	json_t *j = json_pack("{s:s, s:b, s:s, s:o}", "mode", mode_name(cg->mode), "systemd",
+			      cg->systemd, "path", cg->inner, "hierarchies", hs);
 
 	if (!j)
 		return NULL;
-	cJSON_AddStringToObject(j, "mode", mode_name(cg->mode));
-	cJSON_AddBoolToObject(j, "systemd", cg->systemd);
-	cJSON_AddStringToObject(j, "path", cg->inner);
-	hs = cJSON_AddArrayToObject(j, "hierarchies");
-	for (size_t i = 0; hs && i < cg->n; i++) {
-		cJSON *o = cJSON_CreateObject(), *made;
+	for (size_t i = 0; i < cg->n; i++) {
+		json_t *made = json_array();
 
-		if (!o)
-			break;
-		cJSON_AddItemToArray(hs, o);
-		cJSON_AddStringToObject(o, "controllers", cg->h[i].controllers);
-		cJSON_AddStringToObject(o, "mount", cg->h[i].mount);
-		cJSON_AddStringToObject(o, "path", cg->h[i].path);
-		made = cJSON_AddArrayToObject(o, "made");
-		for (size_t k = 0; made && k < cg->h[i].n_made; k++)
-			cJSON_AddItemToArray(made, cJSON_CreateString(cg->h[i].made[k]));
+		for (size_t k = 0; k < cg->h[i].n_made; k++)
+			json_array_append_new(made, json_string(cg->h[i].made[k]));
+		json_array_append_new(hs, json_pack("{s:s, s:s, s:s, s:o}", "controllers",
+						    cg->h[i].controllers, "mount", cg->h[i].mount,
+						    "path", cg->h[i].path, "made", made));
 	}
 	return j;
 }
 
-static char *json_str(const cJSON *o, const char *key)
+static char *json_str(const json_t *o, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	const char *v = json_string_value(json_object_get(o, key));
 
-	return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+	return v ? strdup(v) : NULL;
 }
 
-int cgroup_from_json(const struct cJSON *j, struct cgroup **out, struct kerr *err)
+int cgroup_from_json(const json_t *j, struct cgroup **out, struct kerr *err)
 {
-	const cJSON *mode = cJSON_GetObjectItemCaseSensitive(j, "mode");
-	const cJSON *hs = cJSON_GetObjectItemCaseSensitive(j, "hierarchies"), *o;
+	const char *mode = json_string_value(json_object_get(j, "mode"));
+	const json_t *hs = json_object_get(j, "hierarchies"), *o, *m;
 	struct cgroup *cg;
-	int n;
+	size_t n, i, k;
 
-	if (!cJSON_IsString(mode) || !cJSON_IsArray(hs))
+	if (!mode || !json_is_array(hs))
 		return kerr_set(err, "state.json: .cgroup: missing mode or hierarchies");
 	cg = calloc(1, sizeof(*cg));
-	n = cJSON_GetArraySize(hs);
-	if (!cg || !(cg->h = calloc((size_t)n + 1, sizeof(*cg->h))))
+	n = json_array_size(hs);
+	if (!cg || !(cg->h = calloc(n + 1, sizeof(*cg->h))))
 		goto oom;
-	cg->mode = !strcmp(mode->valuestring, "v1") ? CGROUP_V1
-		   : !strcmp(mode->valuestring, "v2") ? CGROUP_V2 : CGROUP_HYBRID;
-	cg->systemd = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "systemd"));
+	cg->mode = !strcmp(mode, "v1") ? CGROUP_V1 : !strcmp(mode, "v2") ? CGROUP_V2 : CGROUP_HYBRID;
+	cg->systemd = json_is_true(json_object_get(j, "systemd"));
 	cg->inner = json_str(j, "path");
 	if (!cg->inner)
 		goto bad;
-	cJSON_ArrayForEach(o, hs) {
+	json_array_foreach(hs, i, o) {
 		struct cgroup_hier *h = &cg->h[cg->n];
-		const cJSON *made = cJSON_GetObjectItemCaseSensitive(o, "made"), *m;
+		const json_t *made = json_object_get(o, "made");
 
 		h->controllers = json_str(o, "controllers");
 		h->mount = json_str(o, "mount");
@@ -425,14 +418,16 @@ int cgroup_from_json(const struct cJSON *j, struct cgroup **out, struct kerr *er
 		if (strncmp(h->path, h->mount, strlen(h->mount)) ||
 		    h->path[strlen(h->mount)] != '/' || strstr(h->path, "/.."))
 			goto bad;
-		cJSON_ArrayForEach(m, made) {
-			if (!cJSON_IsString(m))
+		json_array_foreach(made, k, m) {
+			const char *mv = json_string_value(m);
+
+			if (!mv)
 				goto bad;
 			/* only ever remove directories under this hierarchy */
-			if (strncmp(m->valuestring, h->mount, strlen(h->mount)) ||
-			    m->valuestring[strlen(h->mount)] != '/' || strstr(m->valuestring, "/.."))
+			if (strncmp(mv, h->mount, strlen(h->mount)) || mv[strlen(h->mount)] != '/' ||
+			    strstr(mv, "/.."))
 				goto bad;
-			if (made_push(h, m->valuestring) < 0)
+			if (made_push(h, mv) < 0)
 				goto oom;
 		}
 	}

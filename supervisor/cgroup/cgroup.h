@@ -11,10 +11,11 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include <jansson.h>
+
 #include "kerr.h"
 #include "spec.h"
 
-struct cJSON;
 struct cgroup;
 
 enum cgroup_mode { CGROUP_V1, CGROUP_V2, CGROUP_HYBRID };
@@ -35,8 +36,8 @@ int cgroup_v2_fd(const struct cgroup *cg);
 int cgroup_destroy(struct cgroup *cg, struct kerr *err);
 void cgroup_free(struct cgroup *cg);
 
-struct cJSON *cgroup_to_json(const struct cgroup *cg);
-int cgroup_from_json(const struct cJSON *j, struct cgroup **out, struct kerr *err);
+json_t *cgroup_to_json(const struct cgroup *cg);
+int cgroup_from_json(const json_t *j, struct cgroup **out, struct kerr *err);
 
 /* pids in the container's cgroup (v2 cgroup.procs, else v1 pids/freezer/...). */
 int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct kerr *err);
@@ -60,6 +61,6 @@ size_t cgroup_v1_paths(const struct cgroup *cg, const char ***names, const char 
 const char *cgroup_resources_warning(const struct spec_resources *r);
 
 /* `kura events --stats` body (runc's JSON "data" object). */
-struct cJSON *cgroup_stats(const struct cgroup *cg, struct kerr *err);
+json_t *cgroup_stats(const struct cgroup *cg, struct kerr *err);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
+#include <jansson.h>
 
 #include "cgroup_internal.h"
 #include "util.h"
@@ -49,25 +49,41 @@ static uint64_t kv_file(const char *dir, const char *file, const char *key)
 	return v;
 }
 
-/* raw, so a 64-bit counter keeps every digit (a double would round it) */
-static cJSON *num_u64(uint64_t v)
+/*
+ * An integer, so a 64-bit counter keeps every digit; only a value past
+ * INT64_MAX (an "unlimited" sentinel) has to go as a real.
+ */
+static json_t *num_u64(uint64_t v)
 {
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	return cJSON_CreateRaw(buf);
+	return v <= (uint64_t)INT64_MAX ? json_integer((json_int_t)v) : json_real((double)v);
 }
 
-static void add_u64(cJSON *o, const char *k, uint64_t v)
+static json_t *obj_add(json_t *o, const char *k)
 {
-	cJSON_AddItemToObject(o, k, num_u64(v));
+	json_t *n = json_object();
+
+	json_object_set_new(o, k, n);
+	return n;
 }
 
-static cJSON *kv_object(const char *dir, const char *file)
+static json_t *arr_add(json_t *o, const char *k)
+{
+	json_t *n = json_array();
+
+	json_object_set_new(o, k, n);
+	return n;
+}
+
+static void add_u64(json_t *o, const char *k, uint64_t v)
+{
+	json_object_set_new(o, k, num_u64(v));
+}
+
+static json_t *kv_object(const char *dir, const char *file)
 {
 	struct kerr err;
 	_cleanup_free_ char *t = cgroup_read(dir, file, &err);
-	cJSON *o = cJSON_CreateObject();
+	json_t *o = json_object();
 	char *save = NULL;
 
 	if (!t || !o)
@@ -83,11 +99,11 @@ static cJSON *kv_object(const char *dir, const char *file)
 	return o;
 }
 
-static cJSON *u64_list(const char *dir, const char *file)
+static json_t *u64_list(const char *dir, const char *file)
 {
 	struct kerr err;
 	_cleanup_free_ char *t = cgroup_read(dir, file, &err);
-	cJSON *a = cJSON_CreateArray();
+	json_t *a = json_array();
 
 	for (char *p = t; p && *p;) {
 		char *end;
@@ -95,30 +111,30 @@ static cJSON *u64_list(const char *dir, const char *file)
 
 		if (end == p)
 			break;
-		cJSON_AddItemToArray(a, num_u64(v));
+		json_array_append_new(a, num_u64(v));
 		p = end;
 	}
 	return a;
 }
 
-static void cpu_v1(cJSON *data, const struct cgroup *cg)
+static void cpu_v1(json_t *data, const struct cgroup *cg)
 {
 	const struct cgroup_hier *acct = cgroup_v1_find(cg, "cpuacct");
 	const struct cgroup_hier *cpu = cgroup_v1_find(cg, "cpu");
-	cJSON *c = cJSON_AddObjectToObject(data, "cpu"), *u, *t;
+	json_t *c = obj_add(data, "cpu"), *u, *t;
 
-	u = cJSON_AddObjectToObject(c, "usage");
+	u = obj_add(c, "usage");
 	if (acct) {
 		add_u64(u, "total", rd(acct->path, "cpuacct.usage"));
-		cJSON_AddItemToObject(u, "percpu", u64_list(acct->path, "cpuacct.usage_percpu"));
-		cJSON_AddItemToObject(u, "percpu_kernel",
+		json_object_set_new(u, "percpu", u64_list(acct->path, "cpuacct.usage_percpu"));
+		json_object_set_new(u, "percpu_kernel",
 				      u64_list(acct->path, "cpuacct.usage_percpu_sys"));
-		cJSON_AddItemToObject(u, "percpu_user",
+		json_object_set_new(u, "percpu_user",
 				      u64_list(acct->path, "cpuacct.usage_percpu_user"));
 		add_u64(u, "kernel", kv_file(acct->path, "cpuacct.stat", "system") * (1000000000ULL / USER_HZ));
 		add_u64(u, "user", kv_file(acct->path, "cpuacct.stat", "user") * (1000000000ULL / USER_HZ));
 	}
-	t = cJSON_AddObjectToObject(c, "throttling");
+	t = obj_add(c, "throttling");
 	if (cpu) {
 		add_u64(t, "periods", kv_file(cpu->path, "cpu.stat", "nr_periods"));
 		add_u64(t, "throttled_periods", kv_file(cpu->path, "cpu.stat", "nr_throttled"));
@@ -126,24 +142,24 @@ static void cpu_v1(cJSON *data, const struct cgroup *cg)
 	}
 }
 
-static void cpu_v2(cJSON *data, const char *dir)
+static void cpu_v2(json_t *data, const char *dir)
 {
-	cJSON *c = cJSON_AddObjectToObject(data, "cpu"), *u, *t;
+	json_t *c = obj_add(data, "cpu"), *u, *t;
 
-	u = cJSON_AddObjectToObject(c, "usage");
+	u = obj_add(c, "usage");
 	add_u64(u, "total", kv_file(dir, "cpu.stat", "usage_usec") * 1000);
 	add_u64(u, "kernel", kv_file(dir, "cpu.stat", "system_usec") * 1000);
 	add_u64(u, "user", kv_file(dir, "cpu.stat", "user_usec") * 1000);
-	t = cJSON_AddObjectToObject(c, "throttling");
+	t = obj_add(c, "throttling");
 	add_u64(t, "periods", kv_file(dir, "cpu.stat", "nr_periods"));
 	add_u64(t, "throttled_periods", kv_file(dir, "cpu.stat", "nr_throttled"));
 	add_u64(t, "throttled_time", kv_file(dir, "cpu.stat", "throttled_usec") * 1000);
 }
 
-static void mem_entry(cJSON *m, const char *name, const char *dir, const char *prefix,
+static void mem_entry(json_t *m, const char *name, const char *dir, const char *prefix,
 		      bool v1)
 {
-	cJSON *e = cJSON_AddObjectToObject(m, name);
+	json_t *e = obj_add(m, name);
 	char f[128];
 	uint64_t limit;
 
@@ -172,29 +188,29 @@ static void mem_entry(cJSON *m, const char *name, const char *dir, const char *p
 	add_u64(e, "limit", limit);
 }
 
-static void memory_stats(cJSON *data, const char *dir, bool v1)
+static void memory_stats(json_t *data, const char *dir, bool v1)
 {
-	cJSON *m = cJSON_AddObjectToObject(data, "memory");
-	cJSON *raw = kv_object(dir, "memory.stat");
+	json_t *m = obj_add(data, "memory");
+	json_t *raw = kv_object(dir, "memory.stat");
 	uint64_t cache = 0;
-	const cJSON *c = cJSON_GetObjectItemCaseSensitive(raw, v1 ? "total_cache" : "file");
+	const json_t *c = json_object_get(raw, v1 ? "total_cache" : "file");
 
-	if (cJSON_IsRaw(c))
-		cache = strtoull(c->valuestring, NULL, 10);
+	if (json_is_integer(c))
+		cache = (uint64_t)json_integer_value(c);
 	add_u64(m, "cache", cache);
 	mem_entry(m, "usage", dir, "memory", v1);
 	mem_entry(m, "swap", dir, v1 ? "memory.memsw" : "memory.swap", v1);
 	if (v1) {
 		mem_entry(m, "kernel", dir, "memory.kmem", v1);
 		mem_entry(m, "kernelTCP", dir, "memory.kmem.tcp", v1);
-		cJSON_AddBoolToObject(m, "use_hierarchy", rd(dir, "memory.use_hierarchy") == 1);
+		json_object_set_new(m, "use_hierarchy", json_boolean(rd(dir, "memory.use_hierarchy") == 1));
 	}
-	cJSON_AddItemToObject(m, "raw", raw);
+	json_object_set_new(m, "raw", raw);
 }
 
-static void pids_stats(cJSON *data, const char *dir)
+static void pids_stats(json_t *data, const char *dir)
 {
-	cJSON *p = cJSON_AddObjectToObject(data, "pids");
+	json_t *p = obj_add(data, "pids");
 	uint64_t lim = 0;
 
 	add_u64(p, "current", rd(dir, "pids.current"));
@@ -204,23 +220,23 @@ static void pids_stats(cJSON *data, const char *dir)
 	add_u64(p, "limit", lim);
 }
 
-static void blkio_entry(cJSON *a, unsigned maj, unsigned min, const char *op, uint64_t v)
+static void blkio_entry(json_t *a, unsigned maj, unsigned min, const char *op, uint64_t v)
 {
-	cJSON *e = cJSON_CreateObject();
+	json_t *e = json_object();
 
 	add_u64(e, "major", maj);
 	add_u64(e, "minor", min);
-	cJSON_AddStringToObject(e, "op", op);
+	json_object_set_new(e, "op", json_string(op));
 	add_u64(e, "value", v);
-	cJSON_AddItemToArray(a, e);
+	json_array_append_new(a, e);
 }
 
 /* v1 "8:0 Read 4096" lines */
-static cJSON *blkio_v1_list(const char *dir, const char *file)
+static json_t *blkio_v1_list(const char *dir, const char *file)
 {
 	struct kerr err;
 	_cleanup_free_ char *t = cgroup_read(dir, file, &err);
-	cJSON *a = cJSON_CreateArray();
+	json_t *a = json_array();
 	char *save = NULL;
 
 	for (char *l = t ? strtok_r(t, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
@@ -234,13 +250,13 @@ static cJSON *blkio_v1_list(const char *dir, const char *file)
 	return a;
 }
 
-static void blkio_v2(cJSON *data, const char *dir)
+static void blkio_v2(json_t *data, const char *dir)
 {
 	struct kerr err;
 	_cleanup_free_ char *t = cgroup_read(dir, "io.stat", &err);
-	cJSON *b = cJSON_AddObjectToObject(data, "blkio");
-	cJSON *bytes = cJSON_AddArrayToObject(b, "ioServiceBytesRecursive");
-	cJSON *ios = cJSON_AddArrayToObject(b, "ioServicedRecursive");
+	json_t *b = obj_add(data, "blkio");
+	json_t *bytes = arr_add(b, "ioServiceBytesRecursive");
+	json_t *ios = arr_add(b, "ioServicedRecursive");
 	char *save = NULL;
 
 	for (char *l = t ? strtok_r(t, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
@@ -287,9 +303,9 @@ static bool page_name(const char *dirent, char *out, size_t len)
 	return true;
 }
 
-static void hugetlb_stats(cJSON *data, const char *dir, bool v1)
+static void hugetlb_stats(json_t *data, const char *dir, bool v1)
 {
-	cJSON *h = cJSON_AddObjectToObject(data, "hugetlb");
+	json_t *h = obj_add(data, "hugetlb");
 	DIR *d = opendir("/sys/kernel/mm/hugepages");
 	struct dirent *de;
 
@@ -297,11 +313,11 @@ static void hugetlb_stats(cJSON *data, const char *dir, bool v1)
 		return;
 	while ((de = readdir(d))) {
 		char name[32], f[96];
-		cJSON *e;
+		json_t *e;
 
 		if (!page_name(de->d_name, name, sizeof(name)))
 			continue;
-		e = cJSON_AddObjectToObject(h, name);
+		e = obj_add(h, name);
 		if (v1) {
 			snprintf(f, sizeof(f), "hugetlb.%s.usage_in_bytes", name);
 			add_u64(e, "usage", rd(dir, f));
@@ -321,9 +337,9 @@ static void hugetlb_stats(cJSON *data, const char *dir, bool v1)
 	closedir(d);
 }
 
-struct cJSON *cgroup_stats(const struct cgroup *cg, struct kerr *err)
+json_t *cgroup_stats(const struct cgroup *cg, struct kerr *err)
 {
-	cJSON *data = cJSON_CreateObject();
+	json_t *data = json_object();
 	const struct cgroup_hier *u = cgroup_unified(cg), *h;
 
 	if (!data) {
@@ -349,11 +365,11 @@ struct cJSON *cgroup_stats(const struct cgroup *cg, struct kerr *err)
 	if ((h = cgroup_v1_find(cg, "pids")))
 		pids_stats(data, h->path);
 	if ((h = cgroup_v1_find(cg, "blkio"))) {
-		cJSON *b = cJSON_AddObjectToObject(data, "blkio");
+		json_t *b = obj_add(data, "blkio");
 
-		cJSON_AddItemToObject(b, "ioServiceBytesRecursive",
+		json_object_set_new(b, "ioServiceBytesRecursive",
 				      blkio_v1_list(h->path, "blkio.throttle.io_service_bytes_recursive"));
-		cJSON_AddItemToObject(b, "ioServicedRecursive",
+		json_object_set_new(b, "ioServicedRecursive",
 				      blkio_v1_list(h->path, "blkio.throttle.io_serviced_recursive"));
 	}
 	if ((h = cgroup_v1_find(cg, "hugetlb")))

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <cjson/cJSON.h>
+#include <jansson.h>
 
 #include "cgroup.h"
 #include "cgroup_internal.h"
@@ -42,35 +42,35 @@ static int duration_parse(const char *s, long long *ms)
 	return -1;
 }
 
-static void emit(cJSON *ev)
+static void emit(json_t *ev)
 {
-	char *s = cJSON_PrintUnformatted(ev);
+	char *s = json_dumps(ev, JSON_COMPACT);
 
 	if (s) {
 		printf("%s\n", s);
 		fflush(stdout);
 		free(s);
 	}
-	cJSON_Delete(ev);
+	json_decref(ev);
 }
 
-static cJSON *event_new(const char *type, const char *id)
+static json_t *event_new(const char *type, const char *id)
 {
-	cJSON *ev = cJSON_CreateObject();
+	json_t *ev = json_object();
 
-	cJSON_AddStringToObject(ev, "type", type);
-	cJSON_AddStringToObject(ev, "id", id);
+	json_object_set_new(ev, "type", json_string(type));
+	json_object_set_new(ev, "id", json_string(id));
 	return ev;
 }
 
 static int emit_stats(const struct container *c, struct kerr *err)
 {
-	cJSON *data = cgroup_stats(c->cg, err), *ev;
+	json_t *data = cgroup_stats(c->cg, err), *ev;
 
 	if (!data)
 		return -1;
 	ev = event_new("stats", c->id);
-	cJSON_AddItemToObject(ev, "data", data);
+	json_object_set_new(ev, "data", data);
 	emit(ev);
 	return 0;
 }

@@ -21,7 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
+#include <jansson.h>
 #include <linux/bpf.h>
 
 #include "cgroup_internal.h"
@@ -522,7 +522,7 @@ static void test_destroy_only_made(void **state)
 	struct cgroup *cg = fake_v1(ctls, 1);
 	char parent[512], leaf[512];
 	struct kerr err;
-	cJSON *j;
+	json_t *j;
 	struct cgroup *back = NULL;
 
 	(void)state;
@@ -541,7 +541,7 @@ static void test_destroy_only_made(void **state)
 	/* through state.json and back, as `kura delete` sees it */
 	j = cgroup_to_json(cg);
 	assert_int_equal(cgroup_from_json(j, &back, &err), 0);
-	cJSON_Delete(j);
+	json_decref(j);
 	assert_int_equal(back->h[0].n_made, 2);
 	/* a cgroup the container made inside its own goes with it */
 	assert_int_equal(mkdir(strcat(strcpy((char[512]){ 0 }, leaf), "/nested"), 0755), 0);
@@ -626,13 +626,13 @@ static void test_from_json_rejects_foreign_dirs(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		cJSON *j = cJSON_Parse(bad[i]);
+		json_t *j = json_loads(bad[i], 0, NULL);
 		struct cgroup *cg = NULL;
 
 		assert_non_null(j);
 		assert_int_equal(cgroup_from_json(j, &cg, &err), -1);
 		assert_null(cg);
-		cJSON_Delete(j);
+		json_decref(j);
 	}
 }
 
