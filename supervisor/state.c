@@ -239,11 +239,12 @@ enum container_status state_status(const struct container *c)
 		return c->bundle ? STATUS_STOPPED : STATUS_CREATING;
 	if (!state_init_alive(c))
 		return STATUS_STOPPED;
+	/* frozen first, as runc: a created container can be paused too */
+	if (c->cg && cgroup_is_frozen(c->cg))
+		return STATUS_PAUSED;
 	snprintf(path, sizeof(path), "%s/exec.fifo", c->dir);
 	if (access(path, F_OK) == 0)
 		return STATUS_CREATED;
-	if (c->cg && cgroup_is_frozen(c->cg))
-		return STATUS_PAUSED;
 	return STATUS_RUNNING;
 }
 
