@@ -205,7 +205,7 @@ static int enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)
 
 /* The init-data JSON: what the init half needs beside config.json. */
 static int make_data_fd(const char *json_head, const char *config_text, size_t config_len,
-			struct kerr *err)
+			int minfd, struct kerr *err)
 {
 	_cleanup_close_ int fd = memfd_create("kura-init-data", MFD_CLOEXEC);
 	size_t hl = strlen(json_head);
@@ -218,6 +218,8 @@ static int make_data_fd(const char *json_head, const char *config_text, size_t c
 		return kerr_errno(err, errno, "write init data");
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return kerr_errno(err, errno, "lseek init data");
+	if ((fd = fd_move_above(fd, minfd)) < 0)
+		return kerr_errno(err, errno, "init data");
 	return take_fd(&fd);
 }
 
@@ -383,6 +385,39 @@ static char *json_str(const char *s)
 	return t;
 }
 
+/*
+ * The console socket the init half gets: --console-socket connected, or
+ * kura's own end for a foreground terminal; above the preserved fds.
+ */
+static int console_socket_fd(const char *path, int own_fd, int minfd, struct kerr *err)
+{
+	int fd;
+
+	if (path) {
+		fd = console_connect(path, err);
+		if (fd < 0)
+			return -1;
+		fd = fd_move_above(fd, minfd);
+	} else {
+		fd = fcntl(own_fd, F_DUPFD_CLOEXEC, minfd);
+	}
+	if (fd < 0)
+		return kerr_errno(err, errno, "console socket");
+	return fd;
+}
+
+/* The first fd kura may use: past stdio, the preserved fds and LISTEN_FDS. */
+static int first_free_fd(int preserve_fds, long long *n_listen)
+{
+	const char *listen_fds = getenv("LISTEN_FDS");
+
+	*n_listen = 0;
+	if (listen_fds && util_parse_long(listen_fds, n_listen) == 0 && *n_listen > 0)
+		return 3 + preserve_fds + (int)*n_listen;
+	*n_listen = 0;
+	return 3 + preserve_fds;
+}
+
 int container_create(struct kura_global *g, const struct create_opts *o, struct container *c,
 		     struct spec *s, struct kerr *err)
 {
@@ -396,20 +431,16 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	_cleanup_close_ int console_fd = -1;
 	struct spawn_result res = { .init_pid = -1, .sync_fd = -1 };
 	bool made_dir = false;
-	int minfd = 3 + o->preserve_fds;
+	long long n_listen;
+	int minfd = first_free_fd(o->preserve_fds, &n_listen);
 	int keep[8];
 	int n_keep = 0;
-	const char *listen_fds = getenv("LISTEN_FDS");
-	long long n_listen = 0;
 
 	memset(c, 0, sizeof(*c));
 	c->lock_fd = -1;
 	memset(s, 0, sizeof(*s));
 	if (state_validate_id(o->id, err) < 0)
 		return -1;
-	if (listen_fds && util_parse_long(listen_fds, &n_listen) == 0 && n_listen > 0)
-		minfd += (int)n_listen;
-
 	/* 1. the config */
 	if (!realpath(o->bundle ? o->bundle : ".", bundle))
 		return kerr_errno(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
@@ -502,18 +533,8 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	}
 
 	/* 4. console socket */
-	if (o->console_socket) {
-		console_fd = console_connect(o->console_socket, err);
-		if (console_fd < 0)
-			goto fail;
-	} else if (o->console_fd >= 0) {
-		console_fd = fcntl(o->console_fd, F_DUPFD_CLOEXEC, minfd);
-		if (console_fd < 0) {
-			kerr_errno(err, errno, "dup console socket");
-			goto fail;
-		}
-	}
-	if ((console_fd = fd_move_above(console_fd, minfd)) < -1)
+	if ((o->console_socket || o->console_fd >= 0) &&
+	    (console_fd = console_socket_fd(o->console_socket, o->console_fd, minfd, err)) < 0)
 		goto fail;
 
 	/* 5. init data */
@@ -547,8 +568,8 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 			goto fail;
 		}
 	}
-	data_fd = make_data_fd(head, config_text, config_len, err);
-	if (data_fd < 0 || (data_fd = fd_move_above(data_fd, minfd)) < 0)
+	data_fd = make_data_fd(head, config_text, config_len, minfd, err);
+	if (data_fd < 0)
 		goto fail;
 
 	/* 6. the shim, then the init half */
@@ -810,14 +831,11 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 	_cleanup_close_ int console_fd = -1;
 	size_t config_len = 0;
 	struct spawn_result res = { .init_pid = -1, .sync_fd = -1 };
-	int minfd = 3 + o->preserve_fds;
+	long long n_listen;
+	int minfd = first_free_fd(o->preserve_fds, &n_listen);
 	int keep[4];
 	int n_keep = 0;
-	const char *listen_fds = getenv("LISTEN_FDS");
-	long long n_listen = 0;
 
-	if (listen_fds && util_parse_long(listen_fds, &n_listen) == 0 && n_listen > 0)
-		minfd += (int)n_listen;
 	snprintf(path, sizeof(path), "%s/config.json", c->dir);
 	config_text = util_read_file(path, &config_len, err);
 	if (!config_text)
@@ -830,18 +848,8 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 		kerr_errno(err, errno, "open %s", path);
 		goto fail;
 	}
-	if (o->console_socket) {
-		console_fd = console_connect(o->console_socket, err);
-		if (console_fd < 0)
-			goto fail;
-	} else if (o->console_fd >= 0) {
-		console_fd = fcntl(o->console_fd, F_DUPFD_CLOEXEC, minfd);
-		if (console_fd < 0) {
-			kerr_errno(err, errno, "dup console socket");
-			goto fail;
-		}
-	}
-	if ((console_fd = fd_move_above(console_fd, minfd)) < -1)
+	if ((o->console_socket || o->console_fd >= 0) &&
+	    (console_fd = console_socket_fd(o->console_socket, o->console_fd, minfd, err)) < 0)
 		goto fail;
 	{
 		_cleanup_free_ char *jid = json_str(c->id);
@@ -855,8 +863,8 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 			goto fail;
 		}
 	}
-	data_fd = make_data_fd(head, config_text, config_len, err);
-	if (data_fd < 0 || (data_fd = fd_move_above(data_fd, minfd)) < 0)
+	data_fd = make_data_fd(head, config_text, config_len, minfd, err);
+	if (data_fd < 0)
 		goto fail;
 	keep[n_keep++] = data_fd;
 	keep[n_keep++] = mnt_fd;

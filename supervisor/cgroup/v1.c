@@ -274,10 +274,10 @@ static int v1_blkio(const struct cgroup *cg, const struct spec_blkio *b, struct 
 	bfq = !cgroup_file_exists(dir, "blkio.weight") &&
 	      cgroup_file_exists(dir, "blkio.bfq.weight");
 	wfile = bfq ? "blkio.bfq.weight" : "blkio.weight";
-	if (b->has_weight && put_i64(dir, "blkio", wfile, b->weight,
+	if (b->has_weight && b->weight && put_i64(dir, "blkio", wfile, b->weight,
 				     "linux.resources.blockIO.weight", err) < 0)
 		return -1;
-	if (b->has_leaf_weight && put_i64(dir, "blkio", "blkio.leaf_weight", b->leaf_weight,
+	if (b->has_leaf_weight && b->leaf_weight && put_i64(dir, "blkio", "blkio.leaf_weight", b->leaf_weight,
 					  "linux.resources.blockIO.leafWeight", err) < 0)
 		return -1;
 	for (size_t i = 0; i < b->n_weight_device; i++) {

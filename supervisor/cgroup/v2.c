@@ -119,7 +119,7 @@ static int v2_io(const char *dir, const struct spec_blkio *b, struct kerr *err)
 	/* io.bfq.weight takes blkio's own scale; io.weight needs the conversion */
 	bool bfq = cgroup_file_exists(dir, "io.bfq.weight");
 
-	if (b->has_weight) {
+	if (b->has_weight && b->weight) {
 		uint64_t w = bfq ? b->weight : cgroup_blkio_weight_to_io_weight(b->weight);
 
 		if (put_u64(dir, "io", bfq ? "io.bfq.weight" : "io.weight", w,

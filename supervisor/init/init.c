@@ -212,6 +212,49 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/*
+ * What both modes do for the process: its terminal (the first process also
+ * gets /dev/console), the per-process settings, LISTEN_FDS, then the last
+ * privileged steps.  Any failure ends the init half.
+ */
+static void init_process(struct init_data *d, struct spec *s, struct spec_process *p,
+			 bool exec_mode)
+{
+	struct kerr err;
+	uint32_t h = p->has_console_size ? p->console_height : 0;
+	uint32_t w = p->has_console_size ? p->console_width : 0;
+
+	if (p->terminal) {
+		if (d->console_fd < 0) {
+			kerr_set(&err, "terminal: true but no console socket");
+			init_fail(&err);
+		}
+		if ((exec_mode ? console_setup_exec(d->console_fd, h, w, &err)
+			       : console_setup(d->console_fd, h, w, &err)) < 0)
+			init_fail(&err);
+		close(d->console_fd);
+	}
+	if (process_setup(p, s, &err) < 0)
+		init_fail(&err);
+	if (d->listen_fds > 0 && env_add_listen_fds(p, d->listen_fds, &err) < 0)
+		init_fail(&err);
+	if (process_finalize(p, s, sync_fd, &err) < 0)
+		init_fail(&err);
+	/*
+	 * CVE-2024-21626: a cwd reached through a leaked fd (/proc/self/fd/N)
+	 * would sit outside the container's root; getcwd() then fails.
+	 */
+	{
+		char cwd[4096];
+
+		if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/') {
+			kerr_set(&err, "process.cwd %s: current working directory is outside of the container's root",
+				 p->cwd ? p->cwd : "");
+			init_fail(&err);
+		}
+	}
+}
+
 static void __attribute__((noreturn)) init_create(struct init_data *d, struct spec *s)
 {
 	struct kerr err;
@@ -272,22 +315,7 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 		init_fail(&err);
 	if (rootfs_finalize(&ro, &err) < 0)
 		init_fail(&err);
-	if (p->terminal) {
-		if (d->console_fd < 0) {
-			kerr_set(&err, "terminal: true but no console socket");
-			init_fail(&err);
-		}
-		if (console_setup(d->console_fd, p->has_console_size ? p->console_height : 0,
-				  p->has_console_size ? p->console_width : 0, &err) < 0)
-			init_fail(&err);
-		close(d->console_fd);
-	}
-	if (process_setup(p, s, &err) < 0)
-		init_fail(&err);
-	if (d->listen_fds > 0 && env_add_listen_fds(p, d->listen_fds, &err) < 0)
-		init_fail(&err);
-	if (process_finalize(p, s, sync_fd, &err) < 0)
-		init_fail(&err);
+	init_process(d, s, p, false);
 	if (sync_send(sync_fd, SYNC_READY, 0, NULL) < 0)
 		_exit(1);
 	if (fifo_wait(proc_fd_dir, d->fifo_fd, &err) < 0)
@@ -328,22 +356,7 @@ static void __attribute__((noreturn)) init_exec(struct init_data *d, struct spec
 	close(d->mntns_fd);
 	/* no one in the container may ptrace or open /proc/PID/exe of us (CVE-2019-5736) */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (p->terminal) {
-		if (d->console_fd < 0) {
-			kerr_set(&err, "terminal: true but no console socket");
-			init_fail(&err);
-		}
-		if (console_setup_exec(d->console_fd, p->has_console_size ? p->console_height : 0,
-				       p->has_console_size ? p->console_width : 0, &err) < 0)
-			init_fail(&err);
-		close(d->console_fd);
-	}
-	if (process_setup(p, s, &err) < 0)
-		init_fail(&err);
-	if (d->listen_fds > 0 && env_add_listen_fds(p, d->listen_fds, &err) < 0)
-		init_fail(&err);
-	if (process_finalize(p, s, sync_fd, &err) < 0)
-		init_fail(&err);
+	init_process(d, s, p, true);
 	/* on success the sync socket closes with the execve (CLOEXEC): kura's "ok" */
 	process_exec(p, &err);
 	init_fail(&err);

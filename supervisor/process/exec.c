@@ -33,6 +33,18 @@ static bool exec_is_executable(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
 }
 
+/* Go's words for these errnos: dockerd picks exit codes 127/126 by them */
+static const char *exec_strerror(int e)
+{
+	switch (e) {
+	case ENOENT: return "no such file or directory";
+	case EACCES: return "permission denied";
+	case ENOTDIR: return "not a directory";
+	case ELOOP: return "too many levels of symbolic links";
+	default: return strerror(e);
+	}
+}
+
 /*
  * As the container user, now: a directory, a file without an x bit or one
  * on a noexec mount fails at create time, not after `start` returned.
@@ -49,7 +61,10 @@ static int exec_check(const char *name, struct kerr *err)
 		int e = errno;
 
 		exec_path[0] = '\0';
-		return kerr_errno(err, e, "exec: \"%s\"", name);
+		kerr_set(err, "exec: \"%s\": %s", name, exec_strerror(e));
+		if (err)
+			err->errnum = e;
+		return -1;
 	}
 	return 0;
 }
@@ -65,8 +80,14 @@ int exec_resolve(const struct spec_process *p, struct kerr *err)
 	name = p->args.v[0];
 
 	if (strchr(name, '/')) {
-		if (stat(name, &st) < 0)
-			return kerr_errno(err, errno, "exec: \"%s\": stat %s", name, name);
+		if (stat(name, &st) < 0) {
+			int e = errno;
+
+			kerr_set(err, "exec: \"%s\": stat %s: %s", name, name, exec_strerror(e));
+			if (err)
+				err->errnum = e;
+			return -1;
+		}
 		if (strlen(name) >= sizeof(exec_path))
 			return kerr_set(err, "exec: \"%s\": path too long", name);
 		strcpy(exec_path, name);

@@ -24,7 +24,6 @@ state = "$CD/state"
 [ttrpc]
   address = "$CD/containerd.sock.ttrpc"
 [plugins."io.containerd.grpc.v1.cri"]
-  disable_cgroup = false
   [plugins."io.containerd.grpc.v1.cri".containerd]
     default_runtime_name = "kura"
     [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.kura]

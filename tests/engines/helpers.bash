@@ -21,6 +21,8 @@ SECCOMP_FILTER=2
 
 # engine_install ENGINE: install its Debian packages, or skip the whole file
 engine_install() {
+	[ "$(id -u)" -eq 0 ] || skip "the engine suites run real daemons: root only"
+	[ -x "$ENGINE_RUNTIME" ] || skip "no runtime at $ENGINE_RUNTIME (make first)"
 	if ! "$REPO/scripts/engines-setup.sh" "$1" >&2; then
 		skip "$1 could not be installed from Debian's packages (see /tmp/engines-setup.log)"
 	fi

@@ -14,7 +14,7 @@ setup_file() {
 	# runtime may raise a hard limit, so pin them to what podman itself runs with:
 	# the host's hard nofile, and nproc lowered by podman at start to 32768
 	local nofile=$(ulimit -Hn) nproc=$(ulimit -Hu)
-	[ "$nproc" = unlimited ] || [ "$nproc" -gt 32768 ] && nproc=32768
+	if [ "$nproc" = unlimited ] || [ "$nproc" -gt 32768 ]; then nproc=32768; fi
 	export CONTAINERS_CONF=$PD/containers.conf
 	cat > "$CONTAINERS_CONF" <<CONF
 [containers]

@@ -58,7 +58,7 @@ status_of() {
 	config_set '.linux.resources.pids = {"limit": 10}'
 	kura run -d --bundle "$BUNDLE" "$ID"
 	[ "$(cat "$(cg_path pids)/pids.max")" = 10 ]
-	run kura exec "$ID" sh -c 'i=0; while [ $i -lt 30 ]; do sleep 100 & i=$((i+1)); done; echo done'
+	run kura exec "$ID" sh -c 'i=0; while [ $i -lt 30 ]; do sleep 100 >/dev/null 2>&1 & i=$((i+1)); done; echo done'
 	[[ "$output" == *"fork"* || "$output" == *"Resource temporarily unavailable"* ]]
 	[ "$(cat "$(cg_path pids)/pids.current")" -le 10 ]
 }

@@ -93,6 +93,8 @@ in_container() {
 		| .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)
 		| .mounts |= map(select(.type != "cgroup"))'
 	chown -R 100000:100000 "$BUNDLE/rootfs"
+	# the container's root (host uid 100000) must be able to reach its rootfs
+	chmod 755 "$TMP" "$BUNDLE"
 	in_container 'stat -c "%t:%T" /dev/null /dev/urandom; echo x > /dev/null && echo null-works; cat /proc/self/mountinfo'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "1:3" ]
