@@ -47,7 +47,7 @@ all: $(B)/kura $(B)/kura-shim
 help:
 	@echo "make            build build/kura and build/kura-shim"
 	@echo "make demo       build, make a busybox bundle, run a real container"
-	@echo "make check      install deps, build, unit tests (plain + ASan/UBSan), fuzz 30s, integration"
+	@echo "make check      install deps, build, unit tests (plain + ASan/UBSan), fuzz 30s, integration, engines"
 	@echo "make fuzz       fuzz the bootstrap decoder for FUZZ_SECONDS (default 60)"
 	@echo "make bench      compare kura with crun and runc on one bundle"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
@@ -132,8 +132,9 @@ $(B)/tests/recvtty: tests/helpers/recvtty.c
 integration: all $(B)/tests/recvtty
 	@KURA=$(abspath $(B)/kura) bats --timing tests/integration
 
+# podman, containerd and docker (installed from Debian's packages by the suites)
 check-engines: all
-	@KURA=$(abspath $(B)/kura) bats tests/engines
+	@KURA=$(abspath $(B)/kura) bats --timing tests/engines
 
 check: deps
 	@$(MAKE) --no-print-directory all
@@ -141,6 +142,7 @@ check: deps
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory check-engines
 
 demo: deps all
 	@scripts/demo.sh $(abspath $(B))
