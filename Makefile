@@ -130,11 +130,11 @@ $(B)/tests/recvtty: tests/helpers/recvtty.c
 	$(CC) $(CFLAGS) -std=gnu11 $(WARN) $(HARDEN) -D_GNU_SOURCE -o $@ $<
 
 integration: all $(B)/tests/recvtty
-	@KURA=$(abspath $(B)/kura) bats --timing tests/integration
+	@KURA=$(abspath $(B)/kura) scripts/run-bats.sh integration tests/integration
 
 # podman, containerd and docker (installed from Debian's packages by the suites)
 check-engines: all
-	@KURA=$(abspath $(B)/kura) bats --timing tests/engines
+	@KURA=$(abspath $(B)/kura) scripts/run-bats.sh engines tests/engines
 
 check: deps
 	@$(MAKE) --no-print-directory all
