@@ -206,7 +206,7 @@ status_line() {
 	config_set '.process.args = ["/no/such/bin"]'
 	run kura run --bundle "$BUNDLE" "$ID"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *'exec: "/no/such/bin": stat /no/such/bin: No such file or directory'* ]]
+	[[ "$output" == *'exec: "/no/such/bin": stat /no/such/bin: no such file or directory'* ]]
 }
 
 @test "execCPUAffinity and oomScoreAdj are applied" {
@@ -242,7 +242,7 @@ status_line() {
 	config_set '.process.args = ["/etc/passwd"]'
 	run kura create --bundle "$BUNDLE" "$ID"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *'exec: "/etc/passwd": Permission denied'* ]]
+	[[ "$output" == *'exec: "/etc/passwd": permission denied'* ]]
 	[ ! -d "$ROOT/$ID" ]
 	config_set '.process.args = ["/bin"]'
 	run kura create --bundle "$BUNDLE" "$ID"
