@@ -79,55 +79,6 @@ int container_write_pid_file(const char *path, pid_t pid, struct kerr *err)
 	return 0;
 }
 
-/* Sorted by name, without the SIG prefix. */
-static const struct {
-	const char *name;
-	int sig;
-} signals[] = {
-	{ "ABRT", SIGABRT }, { "ALRM", SIGALRM },   { "BUS", SIGBUS },   { "CHLD", SIGCHLD },
-	{ "CLD", SIGCHLD },  { "CONT", SIGCONT },   { "FPE", SIGFPE },   { "HUP", SIGHUP },
-	{ "ILL", SIGILL },   { "INT", SIGINT },     { "IO", SIGIO },     { "IOT", SIGIOT },
-	{ "KILL", SIGKILL }, { "PIPE", SIGPIPE },   { "POLL", SIGPOLL }, { "PROF", SIGPROF },
-	{ "PWR", SIGPWR },   { "QUIT", SIGQUIT },   { "SEGV", SIGSEGV }, { "STKFLT", SIGSTKFLT },
-	{ "STOP", SIGSTOP }, { "SYS", SIGSYS },     { "TERM", SIGTERM }, { "TRAP", SIGTRAP },
-	{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },   { "TTOU", SIGTTOU }, { "URG", SIGURG },
-	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },   { "VTALRM", SIGVTALRM },
-	{ "WINCH", SIGWINCH }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
-};
-
-static int signal_cmp(const void *key, const void *elem)
-{
-	return strcasecmp(key, *(const char *const *)elem);
-}
-
-int signal_parse(const char *s)
-{
-	long long n;
-	const char *name = s;
-
-	if (!s || !*s)
-		return -1;
-	if (util_parse_long(s, &n) == 0)
-		return (n > 0 && n < NSIG) ? (int)n : -1;
-	if (strncasecmp(name, "SIG", 3) == 0)
-		name += 3;
-	if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
-		bool min = strncasecmp(name, "RTMIN", 5) == 0;
-		int base = min ? SIGRTMIN : SIGRTMAX;
-		long long off = 0;
-
-		if (name[5] == '\0')
-			return base;
-		if (util_parse_long(name + 5, &off) < 0)
-			return -1;
-		n = base + off; /* RTMIN+3, RTMAX-2 */
-		return (n >= SIGRTMIN && n <= SIGRTMAX) ? (int)n : -1;
-	}
-	const void *hit = bsearch(name, signals, sizeof(signals) / sizeof(signals[0]),
-				  sizeof(signals[0]), signal_cmp);
-	return hit ? ((const typeof(signals[0]) *)hit)->sig : -1;
-}
-
 char *container_state_text(const struct container *c, const char *status)
 {
 	json_t *j = state_oci_json(c, STATUS_RUNNING);
@@ -755,67 +706,6 @@ int container_destroy(struct container *c, struct kerr *err)
 			return kerr_wrap(err, "cgroup");
 	}
 	return state_dir_remove(c->dir, err);
-}
-
-/* ---- foreground wait ---- */
-
-int container_wait_forward(pid_t pid, int proxy_master, struct kerr *err)
-{
-	sigset_t all;
-	_cleanup_close_ int sfd = -1;
-	pid_t proxy = -1;
-	int status = 0;
-
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGFPE);
-	sigprocmask(SIG_BLOCK, &all, NULL);
-	sfd = signalfd(-1, &all, SFD_CLOEXEC);
-	if (sfd < 0)
-		return kerr_errno(err, errno, "signalfd");
-	if (proxy_master >= 0) {
-		proxy = fork();
-		if (proxy < 0)
-			return kerr_errno(err, errno, "fork");
-		if (proxy == 0) {
-			struct kerr e2;
-			sigset_t none;
-
-			sigemptyset(&none);
-			sigprocmask(SIG_SETMASK, &none, NULL);
-			_exit(console_proxy(proxy_master, &e2) < 0 ? 1 : 0);
-		}
-		close(proxy_master);
-	}
-	for (;;) {
-		struct signalfd_siginfo si;
-		ssize_t n;
-		pid_t w;
-
-		/* reap first: the child may be gone before SIGCHLD is read */
-		while ((w = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (w == pid)
-				goto done;
-		}
-		n = read(sfd, &si, sizeof(si));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != sizeof(si))
-			return kerr_errno(err, errno, "read signalfd");
-		if (si.ssi_signo == SIGCHLD || si.ssi_signo == SIGWINCH)
-			continue;
-		kill(pid, (int)si.ssi_signo);
-	}
-done:
-	if (proxy > 0)
-		waitpid(proxy, NULL, 0);
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
 }
 
 /* ---- exec ---- */
