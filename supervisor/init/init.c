@@ -240,19 +240,6 @@ static void init_process(struct init_data *d, struct spec *s, struct spec_proces
 		init_fail(&err);
 	if (process_finalize(p, s, sync_fd, &err) < 0)
 		init_fail(&err);
-	/*
-	 * CVE-2024-21626: a cwd reached through a leaked fd (/proc/self/fd/N)
-	 * would sit outside the container's root; getcwd() then fails.
-	 */
-	{
-		char cwd[4096];
-
-		if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/') {
-			kerr_set(&err, "process.cwd %s: current working directory is outside of the container's root",
-				 p->cwd ? p->cwd : "");
-			init_fail(&err);
-		}
-	}
 }
 
 static void __attribute__((noreturn)) init_create(struct init_data *d, struct spec *s)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "process.h"
@@ -57,7 +58,14 @@ static int exec_check(const char *name, struct kerr *err)
 		exec_path[0] = '\0';
 		return kerr_set(err, "exec: \"%s\": is a directory", name);
 	}
-	if (faccessat(AT_FDCWD, exec_path, X_OK, AT_EACCESS) < 0) {
+	/*
+	 * The plain faccessat syscall, not glibc's faccessat2: a seccomp profile
+	 * already loaded (no noNewPrivileges) may predate faccessat2 and answer
+	 * EPERM.  Real and effective ids are equal here.  EPERM or ENOSYS is
+	 * the profile's, not an answer: execve will tell.
+	 */
+	if (syscall(SYS_faccessat, AT_FDCWD, exec_path, X_OK) < 0 && errno != EPERM &&
+	    errno != ENOSYS) {
 		int e = errno;
 
 		exec_path[0] = '\0';

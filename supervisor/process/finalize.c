@@ -4,6 +4,7 @@
  * privilege), user, capabilities, no_new_privs, umask, cwd, seccomp (late).
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -36,6 +37,23 @@ static int cwd_enter(const char *cwd, bool *retry, struct kerr *err)
 	return kerr_errno(err, errno, "chdir to cwd (\"%s\") set in config.json failed", cwd);
 }
 
+/*
+ * CVE-2024-21626: a cwd reached through a leaked fd (/proc/self/fd/N) sits
+ * outside the container's root, and getcwd() says so with ENOENT.  Any other
+ * failure (a profile refusing getcwd) proves nothing either way.
+ */
+static int cwd_check(const char *cwd, struct kerr *err)
+{
+	char buf[PATH_MAX];
+
+	if (!cwd || !*cwd)
+		return 0;
+	if (getcwd(buf, sizeof(buf)) ? buf[0] != '/' : errno == ENOENT)
+		return kerr_set(err, "process.cwd \"%s\": current working directory is outside of the container's root",
+				cwd);
+	return 0;
+}
+
 int process_finalize(const struct spec_process *p, const struct spec *s, int sync_fd,
 		     struct kerr *err)
 {
@@ -48,6 +66,8 @@ int process_finalize(const struct spec_process *p, const struct spec *s, int syn
 	if (p->caps.present && caps_masks_from_spec(&p->caps, caps_last_cap(), &masks, err) < 0)
 		return -1;
 	if (cwd_enter(p->cwd, &retry_cwd, err) < 0)
+		return -1;
+	if (!retry_cwd && cwd_check(p->cwd, err) < 0)
 		return -1;
 
 	/* without no_new_privs the kernel wants CAP_SYS_ADMIN: load while we have it */
@@ -68,6 +88,8 @@ int process_finalize(const struct spec_process *p, const struct spec *s, int syn
 	if (retry_cwd && chdir(p->cwd) < 0)
 		return kerr_errno(err, errno, "chdir to cwd (\"%s\") set in config.json failed",
 				  p->cwd);
+	if (retry_cwd && cwd_check(p->cwd, err) < 0)
+		return -1;
 
 	/* before the filter: the lookup's stat calls are not the profile's business */
 	if (exec_resolve(p, err) < 0)

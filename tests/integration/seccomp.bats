@@ -192,3 +192,38 @@ PY
 	# 128 + SIGSYS (31)
 	[ "$status" -eq 159 ]
 }
+
+# The OCI validation suite's profile: an allow-list that predates faccessat2,
+# errno by default, and no noNewPrivileges, so it is loaded early, before the
+# init half's own checks of the executable and the cwd.
+@test "seccomp: an allow-list older than faccessat2, loaded without no_new_privs, runs" {
+	config_set '.process.noNewPrivileges = false
+		| .process.args = ["sh", "-c", "echo started in $(pwd)"]
+		| .linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"action": "SCMP_ACT_ALLOW",
+		  "names": ["read", "write", "open", "openat", "close", "stat", "fstat", "lstat", "newfstatat",
+		  "execve", "brk", "mmap", "munmap", "mprotect", "arch_prctl", "set_tid_address", "exit_group",
+		  "exit", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "getpid", "getppid", "getuid",
+		  "geteuid", "getgid", "getegid", "ioctl", "fcntl", "dup2", "dup3", "wait4", "clone", "fork",
+		  "vfork", "getcwd", "chdir", "uname", "prlimit64", "set_robust_list", "rseq", "sigaltstack",
+		  "poll", "pipe", "pipe2", "access", "lseek", "getdents64", "readlink", "sendmsg", "recvmsg",
+		  "recvfrom", "sendto", "futex", "madvise", "getrandom", "capget", "capset", "setgroups",
+		  "setresuid", "setresgid", "prctl", "umask", "faccessat", "gettid", "statx", "nanosleep",
+		  "clock_nanosleep", "sched_getaffinity", "getpgrp", "setpgid", "tgkill", "kill"]}]}'
+	run kura run --bundle "$BUNDLE" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "started in /" ]
+}
+
+@test "seccomp: a profile refusing getcwd does not fail the cwd check" {
+	config_set '.process.args = ["echo", "ran"]
+		| .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		  "syscalls": [{"names": ["getcwd"], "action": "SCMP_ACT_ERRNO"}]}'
+	for nnp in true false; do
+		config_set --argjson n $nnp '.process.noNewPrivileges = $n'
+		run kura run --bundle "$BUNDLE" "$ID-$nnp"
+		echo "nnp=$nnp: $output"
+		[ "$status" -eq 0 ]
+		[ "$output" = ran ]
+	done
+}
