@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* .linux.seccomp: defaultAction, architectures, flags and syscall rules. */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -173,6 +174,44 @@ bool seccomp_uses_notify(const struct spec_seccomp *s)
 	return false;
 }
 
+/*
+ * A profile written before a syscall existed denies it with its default
+ * action (EPERM, most often), and a libc that tries the new call first
+ * (clone3, faccessat2, openat2, close_range) only falls back to the old one
+ * on ENOSYS.  As runc does: every syscall numbered above the highest one the
+ * profile names answers ENOSYS, unless the profile names it.
+ */
+static int seccomp_add_enosys_stub(scmp_filter_ctx ctx, const struct spec_seccomp *s,
+				   uint32_t def, struct kerr *err)
+{
+	int max = -1;
+
+	if (def == SCMP_ACT_ALLOW || def == SCMP_ACT_LOG)
+		return 0;
+	for (size_t i = 0; i < s->n_syscalls; i++)
+		for (size_t k = 0; k < s->syscalls[i].names.n; k++) {
+			int nr = seccomp_syscall_resolve_name(s->syscalls[i].names.v[k]);
+
+			if (nr > max)
+				max = nr;
+		}
+	if (max < 0)
+		return 0;
+	/* 1024: past the end of every native table libseccomp knows */
+	for (int nr = max + 1; nr < 1024; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		int r;
+
+		if (!name)
+			continue;
+		free(name);
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+		if (r < 0 && r != -EEXIST && r != -EACCES)
+			return kerr_errno(err, -r, "seccomp: ENOSYS for syscall %d", nr);
+	}
+	return 0;
+}
+
 int seccomp_build(const struct spec_seccomp *s, scmp_filter_ctx *out, struct kerr *err)
 {
 	scmp_filter_ctx ctx;
@@ -214,6 +253,8 @@ int seccomp_build(const struct spec_seccomp *s, scmp_filter_ctx *out, struct ker
 		if (seccomp_add_syscall(ctx, i, sc, act, err) < 0)
 			goto fail;
 	}
+	if (seccomp_add_enosys_stub(ctx, s, def, err) < 0)
+		goto fail;
 	if (seccomp_uses_notify(s) && !s->listener_path) {
 		kerr_set(err, ".linux.seccomp.listenerPath: required by SCMP_ACT_NOTIFY");
 		goto fail;

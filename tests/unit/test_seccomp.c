@@ -202,6 +202,45 @@ static void test_default_errno_ret(void **state)
 	seccomp_release(ctx);
 }
 
+/*
+ * A profile older than a syscall: the syscalls numbered above its highest
+ * name answer ENOSYS (a libc falls back), the ones below keep the default.
+ */
+static void test_enosys_past_the_profile(void **state)
+{
+	/* exit_group is 231 on x86_64: everything above it is "newer" */
+	const char *names[] = { "exit_group", "exit", "getpid" };
+	struct spec_syscall r = sc_rule(names, 3, SCMP_ACT_ALLOW);
+	struct spec_seccomp s = sec_spec(SCMP_ACT_ERRNO(0), &r, 1);
+	scmp_filter_ctx ctx;
+	struct probe p[] = {
+		{ SYS_getpid, 0, 0, 0 },
+		{ SYS_getppid, 0, 0, EPERM },         /* 110: below, the default */
+		{ SYS_close_range, 1000, 1001, ENOSYS }, /* 436: newer */
+		{ SYS_faccessat2, 0, 0, ENOSYS },     /* 439: newer */
+	};
+
+	(void)state;
+	ctx = assert_builds(&s);
+	run_probes(ctx, p, 4);
+	seccomp_release(ctx);
+
+	/* an allow-by-default profile needs no stub: a newer syscall is allowed */
+	{
+		const char *deny[] = { "getppid" };
+		struct spec_syscall d = sc_rule(deny, 1, SCMP_ACT_ERRNO(0));
+		struct spec_seccomp a = sec_spec(SCMP_ACT_ALLOW, &d, 1);
+		struct probe q[] = {
+			{ SYS_getppid, 0, 0, EPERM },
+			{ SYS_close_range, 1000, 1001, 0 },
+		};
+
+		ctx = assert_builds(&a);
+		run_probes(ctx, q, 2);
+		seccomp_release(ctx);
+	}
+}
+
 static void test_unknown_syscall_skipped(void **state)
 {
 	const char *names[] = { "no_such_syscall_kura", "getppid" };
@@ -503,6 +542,7 @@ int main(void)
 						probe_dir_teardown),
 		cmocka_unit_test(test_errno_defaults_to_eperm),
 		cmocka_unit_test(test_default_errno_ret),
+		cmocka_unit_test(test_enosys_past_the_profile),
 		cmocka_unit_test(test_unknown_syscall_skipped),
 		cmocka_unit_test(test_rule_equal_to_default_skipped),
 		cmocka_unit_test(test_args_conditions),
