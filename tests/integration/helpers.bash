@@ -29,7 +29,14 @@ config_set() {
 teardown_bundle() {
 	if [ -n "${ROOT:-}" ] && [ -d "$ROOT" ]; then
 		for d in "$ROOT"/*; do
-			[ -d "$d" ] && "$KURA" --root "$ROOT" delete --force "$(basename "$d")" >/dev/null 2>&1
+			[ -d "$d" ] || continue
+			"$KURA" --root "$ROOT" delete --force "$(basename "$d")" >/dev/null 2>&1 && continue
+			# kura could not clean up: still leave the host as found, and say so
+			echo "teardown: delete --force $(basename "$d") failed" >&2
+			pid=$(jq -r '.pid // 0' "$d/state.json" 2>/dev/null || echo 0)
+			[ "${pid:-0}" -gt 0 ] && kill -9 "$pid" 2>/dev/null
+			find /sys/fs/cgroup -maxdepth 4 -depth -type d -name "$(basename "$d")" \
+				-exec rmdir {} \; 2>/dev/null
 		done
 	fi
 	[ -n "${TMP:-}" ] && rm -rf "$TMP"
