@@ -4,7 +4,11 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include "process_seccomp.h"
 #include "sync.h"
@@ -85,8 +89,7 @@ static int seccomp_set_flags(scmp_filter_ctx ctx, const struct spec_seccomp *s,
 #if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
 			attr = SCMP_FLTATR_CTL_WAITKILL;
 #else
-			return kerr_set(err, ".linux.seccomp.flags[%zu]: %s needs libseccomp >= 2.6.0 (kura was built with %d.%d.%d)",
-					i, f, SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
+			continue; /* libseccomp < 2.6 lacks it: seccomp_load_raw() sets it */
 #endif
 		} else
 			return kerr_set(err, ".linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, f);
@@ -266,9 +269,9 @@ fail:
 	return -1;
 }
 
-static int seccomp_send_listener(scmp_filter_ctx ctx, int sync_fd, struct kerr *err)
+static int seccomp_send_listener(int listener, int sync_fd, struct kerr *err)
 {
-	_cleanup_close_ int fd = seccomp_notify_fd(ctx);
+	_cleanup_close_ int fd = listener;
 	struct sync_msg m;
 	int r;
 
@@ -290,23 +293,92 @@ static int seccomp_send_listener(scmp_filter_ctx ctx, int sync_fd, struct kerr *
 	return 0;
 }
 
+static bool seccomp_has_flag(const struct spec_seccomp *s, const char *flag)
+{
+	for (size_t i = 0; i < s->flags.n; i++)
+		if (s->flags.v[i] && strcmp(s->flags.v[i], flag) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV with a libseccomp older than 2.6
+ * (Debian 12 has 2.5.4): libseccomp still compiles the filter, and kura
+ * installs its BPF with seccomp(2) and the flags itself.  Returns the
+ * listener fd (notify), 0, or -1.
+ */
+static int seccomp_load_raw(scmp_filter_ctx ctx, const struct spec_seccomp *s, bool notify,
+			    struct kerr *err)
+{
+	_cleanup_close_ int mfd = memfd_create("kura-seccomp-bpf", MFD_CLOEXEC);
+	_cleanup_free_ struct sock_filter *insns = NULL;
+	struct sock_fprog prog;
+	unsigned int flags = SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	off_t size;
+	int r;
+
+	if (mfd < 0)
+		return kerr_errno(err, errno, "seccomp: memfd");
+	r = seccomp_export_bpf(ctx, mfd);
+	if (r < 0)
+		return kerr_errno(err, -r, "seccomp: export the filter");
+	size = lseek(mfd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) || size > 65536 * 8)
+		return kerr_set(err, "seccomp: exported filter of %lld bytes", (long long)size);
+	insns = malloc((size_t)size);
+	if (!insns || pread(mfd, insns, (size_t)size, 0) != size)
+		return kerr_errno(err, insns ? errno : ENOMEM, "seccomp: read the filter");
+	prog.len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	prog.filter = insns;
+	if (notify)
+		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	if (seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_LOG"))
+		flags |= SECCOMP_FILTER_FLAG_LOG;
+	if (seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"))
+		flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	/* TSYNC and NEW_LISTENER exclude each other; the init half has one thread anyway */
+	if (!notify && seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_TSYNC"))
+		flags |= SECCOMP_FILTER_FLAG_TSYNC;
+	r = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (r < 0)
+		return kerr_errno(err, errno, ".linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+	return notify ? r : 0;
+}
+
 int seccomp_apply(const struct spec_seccomp *s, int sync_fd, struct kerr *err)
 {
 	scmp_filter_ctx ctx;
-	int r;
+	bool notify = seccomp_uses_notify(s);
+	int r, listener = -1;
 
 	if (!s->present)
 		return 0;
 	if (seccomp_build(s, &ctx, err) < 0)
 		return -1;
+#if !(SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6))
+	if (seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")) {
+		r = seccomp_load_raw(ctx, s, notify, err);
+		seccomp_release(ctx);
+		if (r < 0)
+			return -1;
+		return notify ? seccomp_send_listener(r, sync_fd, err) : 0;
+	}
+#endif
 	r = seccomp_load(ctx);
 	if (r < 0) {
 		seccomp_release(ctx);
 		return kerr_errno(err, -r, "seccomp: load the filter");
 	}
-	if (seccomp_uses_notify(s) && seccomp_send_listener(ctx, sync_fd, err) < 0) {
-		seccomp_release(ctx);
-		return -1;
+	if (notify) {
+		listener = seccomp_notify_fd(ctx);
+		if (listener < 0) {
+			seccomp_release(ctx);
+			return kerr_errno(err, -listener, "seccomp: get the notify fd");
+		}
+		if (seccomp_send_listener(listener, sync_fd, err) < 0) {
+			seccomp_release(ctx);
+			return -1;
+		}
 	}
 	seccomp_release(ctx);
 	return 0;
