@@ -39,9 +39,8 @@ int fd_move_above(int fd, int min)
 	if (fd < 0 || fd >= min)
 		return fd;
 	nfd = fcntl(fd, F_DUPFD_CLOEXEC, min);
-	if (nfd < 0)
-		return -1;
-	close(fd);
+	/* the old fd goes either way: callers overwrite it with the result */
+	util_closep(&fd);
 	return nfd;
 }
 
@@ -377,7 +376,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	_cleanup_free_ char *config_text = NULL;
 	_cleanup_free_ char *head = NULL;
 	size_t config_len = 0;
-	_cleanup_close_ int dir_fd = -1; /* O_PATH of exec.fifo */
+	_cleanup_close_ int fifo_fd = -1; /* O_PATH of exec.fifo */
 	_cleanup_close_ int data_fd = -1;
 	_cleanup_close_ int console_fd = -1;
 	struct spawn_result res = { .init_pid = -1, .sync_fd = -1 };
@@ -447,6 +446,10 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	if (state_lock(c, err) < 0)
 		goto fail;
 	c->lock_fd = fd_move_above(c->lock_fd, minfd);
+	if (c->lock_fd < 0) {
+		kerr_errno(err, errno, "lock %s", c->dir);
+		goto fail;
+	}
 	c->config_path = strdup("config.json");
 	c->owner = strdup("");
 	c->created = container_now_rfc3339();
@@ -471,8 +474,8 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	 * 0700, and a container root mapped to another host uid could not
 	 * search it.
 	 */
-	dir_fd = open(path, O_PATH | O_CLOEXEC);
-	if (dir_fd < 0 || (dir_fd = fd_move_above(dir_fd, minfd)) < 0) {
+	fifo_fd = open(path, O_PATH | O_CLOEXEC);
+	if (fifo_fd < 0 || (fifo_fd = fd_move_above(fifo_fd, minfd)) < 0) {
 		kerr_errno(err, errno, "open %s", path);
 		goto fail;
 	}
@@ -510,7 +513,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 			     "\"consoleSocketFd\":%d,\"preserveFds\":%d,\"listenFds\":%lld,"
 			     "\"cgroupV2\":%s,\"cgroupsV1\":%s",
 			     jid, jb, jr, o->no_pivot ? "true" : "false",
-			     o->no_new_keyring ? "true" : "false", dir_fd, console_fd,
+			     o->no_new_keyring ? "true" : "false", fifo_fd, console_fd,
 			     o->preserve_fds, n_listen,
 			     cgroup_detect() == CGROUP_V2 ? "true" : "false",
 			     jcg ? jcg : "[]") < 0) {
@@ -525,7 +528,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 
 	/* 6. the shim, then the init half */
 	keep[n_keep++] = data_fd;
-	keep[n_keep++] = dir_fd;
+	keep[n_keep++] = fifo_fd;
 	if (console_fd >= 0)
 		keep[n_keep++] = console_fd;
 	{
@@ -593,66 +596,73 @@ fail:
 
 /* ---- start ---- */
 
+/*
+ * The next event on the read end of the exec FIFO: 1 when a byte came, 0 at
+ * EOF (once eof_ends: the writer was there and is gone), -1 with *err.  The
+ * init's liveness is checked every 100 ms so a dead init never hangs us.
+ */
+static int fifo_next(int fd, const struct container *c, bool eof_ends, struct kerr *err)
+{
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r = poll(&p, 1, 100);
+		char byte;
+
+		if (r < 0 && errno != EINTR)
+			return kerr_errno(err, errno, "poll exec fifo");
+		if (r > 0) {
+			ssize_t n = read(fd, &byte, 1);
+
+			if (n == 1)
+				return 1;
+			if (n == 0 && eof_ends)
+				return 0;
+			if (n < 0 && errno != EAGAIN)
+				return kerr_errno(err, errno, "read exec fifo");
+		}
+		if (!state_init_alive(c))
+			return eof_ends ? 0 : kerr_set(err, "container init exited before start");
+	}
+}
+
 int container_start(struct container *c, struct kerr *err)
 {
 	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;
-	char byte;
 
 	snprintf(path, sizeof(path), "%s/exec.fifo", c->dir);
 	/* non-blocking: the init may have died; poll instead of hanging */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return kerr_errno(err, errno, "open exec fifo");
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int r = poll(&p, 1, 100);
-		ssize_t n;
-
-		if (r < 0 && errno != EINTR)
-			return kerr_errno(err, errno, "poll exec fifo");
-		if (r > 0) {
-			n = read(fd, &byte, 1);
-			if (n == 1)
-				break;
-			if (n < 0 && errno != EAGAIN)
-				return kerr_errno(err, errno, "read exec fifo");
-		}
-		if (!state_init_alive(c))
-			return kerr_set(err, "container init exited before start");
-	}
+	if (fifo_next(fd, c, false, err) < 0)
+		return -1;
 	unlink(path);
 	/* EOF once the init's end closes with its execve: the process runs */
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int r = poll(&p, 1, 100);
-
-		if (r > 0 && read(fd, &byte, 1) <= 0 && errno != EAGAIN)
-			break;
-		if (r > 0 && (p.revents & POLLHUP))
-			break;
-		if (r < 0 && errno != EINTR)
-			return kerr_errno(err, errno, "poll exec fifo");
-		if (!state_init_alive(c))
-			break;
-	}
-	return 0;
+	return fifo_next(fd, c, true, err) < 0 ? -1 : 0;
 }
 
 /* ---- kill, destroy ---- */
+
+/* SIGKILL what is left in the cgroup; freezing to kill costs ~15 ms a
+ * hierarchy, so only when someone is left. */
+static void cgroup_kill_remaining(const struct cgroup *cg)
+{
+	pid_t *pids = NULL;
+	size_t n = 0;
+	struct kerr e2;
+
+	if (cgroup_pids(cg, &pids, &n, &e2) == 0 && n > 0)
+		(void)cgroup_kill_all(cg, SIGKILL, &e2);
+	free(pids);
+}
 
 int container_kill_wait(struct container *c, struct kerr *err)
 {
 	int pidfd;
 
-	if (c->cg) {
-		pid_t *pids = NULL;
-		size_t n = 0;
-
-		if (cgroup_pids(c->cg, &pids, &n, err) == 0 && n > 0)
-			(void)cgroup_kill_all(c->cg, SIGKILL, err);
-		free(pids);
-	}
+	if (c->cg)
+		cgroup_kill_remaining(c->cg);
 	if (!state_init_alive(c))
 		return 0;
 	pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
@@ -676,32 +686,30 @@ int container_kill_wait(struct container *c, struct kerr *err)
 	return 0;
 }
 
-int container_destroy(struct container *c, struct kerr *err)
+int container_destroy(struct container *c, const struct spec *known, struct kerr *err)
 {
-	struct spec s;
+	struct spec loaded;
+	const struct spec *s = known;
 	struct kerr e2;
 
-	if (c->bundle && container_load_spec(c, &s, &e2) == 0) {
+	if (!s && c->bundle && container_load_spec(c, &loaded, &e2) == 0)
+		s = &loaded;
+	if (s) {
 		_cleanup_free_ char *state = container_state_text(c, "stopped");
 
-		if (hooks_run(&s.hooks.poststop, "poststop", state, &e2) < 0)
+		if (hooks_run(&s->hooks.poststop, "poststop", state, &e2) < 0)
 			log_warn("%s", e2.msg);
 		/*
 		 * Without a mount namespace of its own the container's mounts
 		 * were made in ours, under the rootfs: detach them all.
 		 */
-		if (!spec_find_ns(&s, SPEC_NS_MOUNT) && c->rootfs)
+		if (!spec_find_ns(s, SPEC_NS_MOUNT) && c->rootfs)
 			(void)rootfs_detach(c->rootfs);
-		spec_free(&s);
+		if (s == &loaded)
+			spec_free(&loaded);
 	}
 	if (c->cg) {
-		pid_t *pids = NULL;
-		size_t n = 0;
-
-		/* freezing to kill costs ~15 ms a hierarchy: only when someone is left */
-		if (cgroup_pids(c->cg, &pids, &n, &e2) == 0 && n > 0)
-			(void)cgroup_kill_all(c->cg, SIGKILL, &e2);
-		free(pids);
+		cgroup_kill_remaining(c->cg);
 		if (cgroup_destroy(c->cg, err) < 0)
 			return kerr_wrap(err, "cgroup");
 	}

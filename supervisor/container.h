@@ -60,9 +60,10 @@ int container_kill_wait(struct container *c, struct kerr *err);
 
 /*
  * Remove a stopped container: poststop hooks (warnings only), cgroups, the
- * state dir.  Safe on a half-made container.
+ * state dir.  Safe on a half-made container.  s is its config when the
+ * caller has it parsed already (run), else NULL: read from the state dir.
  */
-int container_destroy(struct container *c, struct kerr *err);
+int container_destroy(struct container *c, const struct spec *s, struct kerr *err);
 
 /* The spec stored at create, parsed (for hooks and exec). */
 int container_load_spec(const struct container *c, struct spec *s, struct kerr *err);
@@ -82,7 +83,7 @@ char *container_now_rfc3339(void);
 /* Wait for pid (our child) forwarding signals; exit status as a shell gives it. */
 int container_wait_forward(pid_t pid, int proxy_master, struct kerr *err);
 
-/* Move fd to a number >= min (CLOEXEC), closing the old one. */
+/* Move fd to a number >= min (CLOEXEC); the old fd is closed even on failure (-1). */
 int fd_move_above(int fd, int min);
 
 #endif

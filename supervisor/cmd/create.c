@@ -179,7 +179,7 @@ int cmd_run(struct kura_global *g, int argc, char **argv)
 		status = 1;
 	}
 	if (!keep) {
-		if (state_lock(&c, &err) < 0 || container_destroy(&c, &err) < 0)
+		if (state_lock(&c, &err) < 0 || container_destroy(&c, &s, &err) < 0)
 			log_warn("%s", err.msg);
 	}
 	spec_free(&s);
@@ -190,7 +190,7 @@ fail:
 	{
 		struct kerr e2;
 
-		if (container_kill_wait(&c, &e2) < 0 || container_destroy(&c, &e2) < 0)
+		if (container_kill_wait(&c, &e2) < 0 || container_destroy(&c, &s, &e2) < 0)
 			log_warn("%s", e2.msg);
 	}
 	spec_free(&s);

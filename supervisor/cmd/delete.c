@@ -71,7 +71,7 @@ int cmd_delete(struct kura_global *g, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (container_destroy(&c, &err) < 0) {
+	if (container_destroy(&c, NULL, &err) < 0) {
 		log_error("%s", err.msg);
 		goto out;
 	}

@@ -310,21 +310,21 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 	/* the returned write end stays open until the execve (CLOEXEC) */
 	close(proc_fd_dir);
 	close(d->fifo_fd);
-	if (s->hooks.start_container.n && state) {
-		/* the spec's state for startContainer: created, the process not yet run */
-		char *st = strstr(state, "\"status\":\"creating\"");
-
-		if (st) { /* "creating" -> "created" in place */
-			memcpy(st + 10, "created", 7);
-			memmove(st + 17, st + 18, strlen(st + 18) + 1);
-		}
-	}
 	if (s->hooks.start_container.n) {
-		if (hooks_run(&s->hooks.start_container, "startContainer", state ? state : "{}",
+		/* the spec's state for startContainer: created, the process not yet run */
+		json_t *st = json_loads(state ? state : "{}", 0, NULL);
+		char *text;
+
+		if (st)
+			json_object_set_new(st, "status", json_string("created"));
+		text = st ? json_dumps(st, JSON_COMPACT) : NULL;
+		json_decref(st);
+		if (hooks_run(&s->hooks.start_container, "startContainer", text ? text : "{}",
 			      &err) < 0) {
 			fprintf(stderr, "kura: %s\n", err.msg);
 			_exit(1);
 		}
+		free(text);
 	}
 	process_exec(p, &err);
 	fprintf(stderr, "kura: %s\n", err.msg);
