@@ -161,6 +161,16 @@ static void console_clear_onlcr(int master)
 	}
 }
 
+/* Our terminal's size, when we have one, onto the container's pty. */
+static void console_copy_size(int master)
+{
+	struct winsize ws;
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 ||
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(master, TIOCSWINSZ, &ws);
+}
+
 int console_recv_master(int sock, struct kerr *err)
 {
 	union {
@@ -214,6 +224,8 @@ int console_recv_master(int sock, struct kerr *err)
 	 */
 	if (!isatty(STDOUT_FILENO))
 		console_clear_onlcr(master);
+	/* likewise our window size: the process may ask for it before the proxy runs */
+	console_copy_size(master);
 	return master;
 }
 
@@ -226,15 +238,6 @@ struct console_proxy {
 	char in[4096]; /* read from stdin, not yet written to the master */
 	size_t in_len, in_off;
 };
-
-static void console_copy_size(int master)
-{
-	struct winsize ws;
-
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 ||
-	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
-		ioctl(master, TIOCSWINSZ, &ws);
-}
 
 /* Returns 1 while the master is alive, 0 on its hang-up, -1 on error. */
 static int console_pump_master(struct console_proxy *p, struct kerr *err)
