@@ -38,10 +38,6 @@ cg_path() {
 		"$ROOT/$ID/state.json"
 }
 
-status_of() {
-	kura state "$ID" | jq -r .status
-}
-
 @test "cgroups: memory limit and swap land in the v1 memory hierarchy" {
 	config_set '.linux.resources.memory = {"limit": 67108864, "swap": 134217728, "reservation": 33554432}'
 	kura run -d --bundle "$BUNDLE" "$ID"

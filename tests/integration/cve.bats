@@ -16,11 +16,6 @@ teardown() {
 	! grep -q " ${TMP:-/nonexistent}" /proc/self/mountinfo
 }
 
-in_container() {
-	config_set --arg c "$1" '.process.args = ["sh", "-c", $c]'
-	run kura run --bundle "$BUNDLE" "$ID"
-}
-
 mi_line() {
 	printf '%s\n' "$output" | awk -v mp="$1" '$5 == mp' | tail -n 1
 }

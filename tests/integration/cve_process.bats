@@ -11,10 +11,6 @@ teardown() {
 	teardown_bundle
 }
 
-status_line() {
-	printf '%s\n' "$output" | sed -n "s/^$1:[[:space:]]*//p" | sed 's/[[:space:]]*$//'
-}
-
 # CVE-2022-29162: runc put capabilities into the inheritable set that the
 # config never asked for, so a program with inheritable file capabilities
 # gained them on execve.  The default config lists ambient but no inheritable.

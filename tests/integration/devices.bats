@@ -13,11 +13,6 @@ teardown() {
 	! grep -q " ${TMP:-/nonexistent}" /proc/self/mountinfo
 }
 
-in_container() {
-	config_set --arg c "$1" '.process.args = ["sh", "-c", $c]'
-	run kura run --bundle "$BUNDLE" "$ID"
-}
-
 # busybox stat: major and minor in hex
 @test "devices: the default nodes exist with their numbers and mode 0666" {
 	in_container 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a %u:%g" /dev/$d; done'

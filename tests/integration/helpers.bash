@@ -26,6 +26,23 @@ config_set() {
 	mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
 }
 
+# in_container SCRIPT [RUN-FLAG...]: run `sh -c SCRIPT` as the container's
+# process; $status and $output are the run's
+in_container() {
+	config_set --arg c "$1" '.process.args = ["sh", "-c", $c]'
+	run kura run "${@:2}" --bundle "$BUNDLE" "$ID"
+}
+
+# status_of [ID]: the status `kura state` reports (default: this test's $ID)
+status_of() {
+	kura state "${1:-$ID}" | jq -r .status
+}
+
+# status_line NAME: the value of "NAME:" in $output (as /proc/self/status prints)
+status_line() {
+	printf '%s\n' "$output" | sed -n "s/^$1:[[:space:]]*//p" | sed 's/[[:space:]]*$//'
+}
+
 teardown_bundle() {
 	if [ -n "${ROOT:-}" ] && [ -d "$ROOT" ]; then
 		for d in "$ROOT"/*; do

@@ -12,10 +12,6 @@ teardown() {
 	teardown_bundle
 }
 
-status_of() {
-	kura state "$1" | jq -r .status
-}
-
 @test "run: a container runs its process and exits with its status" {
 	config_set '.process.args = ["sh", "-c", "echo hello from $(hostname); exit 7"]'
 	run kura run --bundle "$BUNDLE" "$ID"

@@ -20,10 +20,6 @@ teardown() {
 }
 
 # in_container SCRIPT: run `sh -c SCRIPT` in a new container; sets $status/$output
-in_container() {
-	config_set --arg c "$1" '.process.args = ["sh", "-c", $c]'
-	run kura run --bundle "$BUNDLE" "$ID"
-}
 
 # add_mount JSON: append one mount to .mounts
 add_mount() {

@@ -12,16 +12,9 @@ teardown() {
 	teardown_bundle
 }
 
-# run_in_container SCRIPT: kura run of `sh -c SCRIPT`; $status and $output set
-run_in_container() {
-	config_set --arg s "$1" '.process.args = ["sh", "-c", $s]'
-	run kura run --bundle "$BUNDLE" "$ID"
-}
+# in_container SCRIPT: kura run of `sh -c SCRIPT`; $status and $output set
 
 # status_line KEY: the value of KEY in the container's /proc/self/status, from $output
-status_line() {
-	printf '%s\n' "$output" | sed -n "s/^$1:[[:space:]]*//p" | sed 's/[[:space:]]*$//'
-}
 
 @test "capabilities: the five sets are exactly the spec's (uid 1000, ambient)" {
 	config_set '.process.user = {"uid": 1000, "gid": 1000}
@@ -31,7 +24,7 @@ status_line() {
 			"permitted": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
 			"inheritable": ["CAP_NET_BIND_SERVICE"],
 			"ambient": ["CAP_NET_BIND_SERVICE"]}'
-	run_in_container 'grep ^Cap /proc/self/status'
+	in_container 'grep ^Cap /proc/self/status'
 	[ "$status" -eq 0 ]
 	# after execve as non-root only the ambient capability is left in P and E
 	[ "$(status_line CapInh)" = 0000000000000400 ]
@@ -46,7 +39,7 @@ status_line() {
 			"bounding": ["CAP_CHOWN", "CAP_SYS_ADMIN"],
 			"effective": ["CAP_CHOWN", "CAP_SYS_ADMIN"],
 			"permitted": ["CAP_CHOWN", "CAP_SYS_ADMIN"]}'
-	run_in_container 'grep ^Cap /proc/self/status'
+	in_container 'grep ^Cap /proc/self/status'
 	[ "$status" -eq 0 ]
 	[ "$(status_line CapBnd)" = 0000000000200001 ]
 	[ "$(status_line CapEff)" = 0000000000200001 ]
@@ -57,7 +50,7 @@ status_line() {
 
 @test "capabilities: an unknown name fails naming the field, exit 1" {
 	config_set '.process.capabilities.bounding = ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW", "CAP_FOO"]'
-	run_in_container 'echo should-not-run'
+	in_container 'echo should-not-run'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'.process.capabilities.bounding[3]: unknown capability "CAP_FOO"'* ]]
 	[[ "$output" != *should-not-run* ]]
@@ -67,7 +60,7 @@ status_line() {
 
 @test "user: uid, gid and additionalGids" {
 	config_set '.process.user = {"uid": 1000, "gid": 1001, "additionalGids": [10, 20]}'
-	run_in_container 'grep -E "^(Uid|Gid|Groups):" /proc/self/status; id -u; id -g'
+	in_container 'grep -E "^(Uid|Gid|Groups):" /proc/self/status; id -u; id -g'
 	[ "$status" -eq 0 ]
 	[ "$(status_line Uid)" = "1000	1000	1000	1000" ]
 	[ "$(status_line Gid)" = "1001	1001	1001	1001" ]
@@ -78,7 +71,7 @@ status_line() {
 
 @test "user: no capabilities in the spec and a non-root uid leaves none" {
 	config_set '.process.user = {"uid": 1000, "gid": 1000} | del(.process.capabilities)'
-	run_in_container 'grep -E "^Cap(Prm|Eff)" /proc/self/status'
+	in_container 'grep -E "^Cap(Prm|Eff)" /proc/self/status'
 	[ "$status" -eq 0 ]
 	[ "$(status_line CapPrm)" = 0000000000000000 ]
 	[ "$(status_line CapEff)" = 0000000000000000 ]
@@ -86,19 +79,19 @@ status_line() {
 
 @test "noNewPrivileges: NoNewPrivs 1, and 0 when false" {
 	config_set '.process.noNewPrivileges = true'
-	run_in_container 'grep ^NoNewPrivs /proc/self/status'
+	in_container 'grep ^NoNewPrivs /proc/self/status'
 	[ "$status" -eq 0 ]
 	[ "$(status_line NoNewPrivs)" = 1 ]
 
 	config_set '.process.noNewPrivileges = false'
-	run_in_container 'grep ^NoNewPrivs /proc/self/status'
+	in_container 'grep ^NoNewPrivs /proc/self/status'
 	[ "$status" -eq 0 ]
 	[ "$(status_line NoNewPrivs)" = 0 ]
 }
 
 @test "rlimits: RLIMIT_NOFILE soft and hard" {
 	config_set '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 1234, "hard": 2345}]'
-	run_in_container 'ulimit -n; ulimit -Hn'
+	in_container 'ulimit -n; ulimit -Hn'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 1234 ]
 	[ "${lines[1]}" = 2345 ]
@@ -108,14 +101,14 @@ status_line() {
 	# above fs.nr_open: even root may not
 	big=$(( $(cat /proc/sys/fs/nr_open) + 1 ))
 	config_set --argjson n "$big" '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": $n, "hard": $n}]'
-	run_in_container 'true'
+	in_container 'true'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"setrlimit RLIMIT_NOFILE: Operation not permitted"* ]]
 }
 
 @test "hostname and domainname in a new uts namespace" {
 	config_set '.hostname = "kura-host" | .domainname = "kura.example"'
-	run_in_container 'hostname; cat /proc/sys/kernel/domainname'
+	in_container 'hostname; cat /proc/sys/kernel/domainname'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = kura-host ]
 	[ "${lines[1]}" = kura.example ]
@@ -123,7 +116,7 @@ status_line() {
 
 @test "hostname without a uts namespace is refused" {
 	config_set '.hostname = "kura-host" | .linux.namespaces |= map(select(.type != "uts"))'
-	run_in_container 'true'
+	in_container 'true'
 	[ "$status" -eq 1 ]
 	# the config check or the init half: either way named
 	printf '%s\n' "$output" | grep -qi "hostname.*uts namespace"
@@ -134,7 +127,7 @@ status_line() {
 @test "sysctl: net.* and ipc keys in their namespaces" {
 	config_set '.linux.sysctl = {"net.ipv4.ip_forward": "1", "kernel.shmmni": "1234",
 		"fs.mqueue.msg_max": "42"}'
-	run_in_container 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni /proc/sys/fs/mqueue/msg_max'
+	in_container 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni /proc/sys/fs/mqueue/msg_max'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 1 ]
 	[ "${lines[1]}" = 1234 ]
@@ -146,7 +139,7 @@ status_line() {
 	want=$((1 - host))
 	config_set --arg v "$want" '.linux.sysctl = {"net.ipv4.ip_forward": $v}
 		| .linux.namespaces |= map(select(.type != "network"))'
-	run_in_container 'true'
+	in_container 'true'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'sysctl net.ipv4.ip_forward is not allowed as it conflicts with the OCI "network" namespace setting'* ]]
 	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host" ]
@@ -154,31 +147,31 @@ status_line() {
 
 @test "sysctl: a key no namespace owns is refused" {
 	config_set '.linux.sysctl = {"kernel.pid_max": "4096"}'
-	run_in_container 'true'
+	in_container 'true'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"sysctl kernel.pid_max is not in a separate kernel namespace"* ]]
 }
 
 @test "sysctl: a key walking out of /proc/sys is refused" {
 	config_set '.linux.sysctl = {"net...ipv4": "1"}'
-	run_in_container 'true'
+	in_container 'true'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'sysctl "net...ipv4": bad key'* ]]
 }
 
 @test "umask: 0022 by default, the spec's when set" {
-	run_in_container 'umask'
+	in_container 'umask'
 	[ "$status" -eq 0 ]
 	[ "$output" = 0022 ]
 	config_set '.process.user.umask = 63'
-	run_in_container 'umask'
+	in_container 'umask'
 	[ "$status" -eq 0 ]
 	[ "$output" = 0077 ]
 }
 
 @test "cwd: made when missing, and the process starts there" {
 	config_set '.process.cwd = "/work/deep/dir" | .process.user = {"uid": 1000, "gid": 1000}'
-	run_in_container 'pwd; stat -c %u%a /work/deep/dir'
+	in_container 'pwd; stat -c %u%a /work/deep/dir'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = /work/deep/dir ]
 	# made by root before the uid change, 0755 as runc
@@ -211,7 +204,7 @@ status_line() {
 
 @test "execCPUAffinity and oomScoreAdj are applied" {
 	config_set '.process.execCPUAffinity = {"initial": "0", "final": "0"} | .process.oomScoreAdj = 123'
-	run_in_container 'grep ^Cpus_allowed_list /proc/self/status; cat /proc/self/oom_score_adj'
+	in_container 'grep ^Cpus_allowed_list /proc/self/status; cat /proc/self/oom_score_adj'
 	[ "$status" -eq 0 ]
 	[ "$(status_line Cpus_allowed_list)" = 0 ]
 	[ "${lines[1]}" = 123 ]
@@ -220,7 +213,7 @@ status_line() {
 @test "apparmor profile on a host without AppArmor: a clear error" {
 	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] && skip "AppArmor is enabled here"
 	config_set '.process.apparmorProfile = "kura-test"'
-	run_in_container 'true'
+	in_container 'true'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"apparmor profile kura-test requested but AppArmor is not enabled on this host"* ]]
 }
@@ -229,7 +222,7 @@ status_line() {
 	config_set '.linux.personality = {"domain": "LINUX32"}
 		| .process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 3}
 		| .process.scheduler = {"policy": "SCHED_BATCH", "nice": 5}'
-	run_in_container 'uname -m; ionice -p $$; sed -n "s/^policy *: *//p" /proc/self/sched; cut -d" " -f19 /proc/self/stat'
+	in_container 'uname -m; ionice -p $$; sed -n "s/^policy *: *//p" /proc/self/sched; cut -d" " -f19 /proc/self/stat'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = i686 ]
 	[ "${lines[1]}" = "best-effort: prio 3" ]
@@ -280,7 +273,7 @@ JSON
 @test "selinux label on a host without SELinux: a clear error" {
 	[ -e /sys/fs/selinux/enforce ] && skip "SELinux is enabled here"
 	config_set '.process.selinuxLabel = "system_u:system_r:container_t:s0"'
-	run_in_container 'true'
+	in_container 'true'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"selinux label system_u:system_r:container_t:s0 requested but SELinux is not enabled on this host"* ]]
 }

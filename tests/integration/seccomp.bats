@@ -15,15 +15,6 @@ teardown() {
 	teardown_bundle
 }
 
-run_in_container() {
-	config_set --arg s "$1" '.process.args = ["sh", "-c", $s]'
-	run kura run --bundle "$BUNDLE" "$ID"
-}
-
-status_line() {
-	printf '%s\n' "$output" | sed -n "s/^$1:[[:space:]]*//p" | sed 's/[[:space:]]*$//'
-}
-
 # mkdir and mkdirat answer ENOSYS (38); everything else allowed
 block_mkdir() {
 	config_set '.linux.seccomp = {
@@ -35,7 +26,7 @@ block_mkdir() {
 
 @test "seccomp: filter mode, and a blocked syscall fails with its errnoRet" {
 	block_mkdir
-	run_in_container 'grep ^Seccomp: /proc/self/status; mkdir /tmp/blocked; echo rc=$?; ls -d /tmp/blocked'
+	in_container 'grep ^Seccomp: /proc/self/status; mkdir /tmp/blocked; echo rc=$?; ls -d /tmp/blocked'
 	[ "$(status_line Seccomp)" = 2 ]
 	[[ "$output" == *"Function not implemented"* ]]
 	[[ "$output" == *rc=1* ]]
@@ -45,7 +36,7 @@ block_mkdir() {
 @test "seccomp: without noNewPrivileges, loaded with privilege before the uid change" {
 	block_mkdir
 	config_set '.process.noNewPrivileges = false | .process.user = {"uid": 1000, "gid": 1000}'
-	run_in_container 'grep -E "^(Seccomp|NoNewPrivs|Uid):" /proc/self/status; mkdir /tmp/x'
+	in_container 'grep -E "^(Seccomp|NoNewPrivs|Uid):" /proc/self/status; mkdir /tmp/x'
 	[ "$(status_line Seccomp)" = 2 ]
 	[ "$(status_line NoNewPrivs)" = 0 ]
 	[ "$(status_line Uid)" = "1000	1000	1000	1000" ]
@@ -60,7 +51,7 @@ block_mkdir() {
 			 "args": [{"index": 1, "value": 448, "op": "SCMP_CMP_EQ"}]},
 			{"names": ["fchmodat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38,
 			 "args": [{"index": 2, "value": 448, "op": "SCMP_CMP_EQ"}]}]}'
-	run_in_container 'touch /dev/shm/f; chmod 755 /dev/shm/f && echo 755-ok; chmod 700 /dev/shm/f || echo 700-refused; stat -c %a /dev/shm/f'
+	in_container 'touch /dev/shm/f; chmod 755 /dev/shm/f && echo 755-ok; chmod 700 /dev/shm/f || echo 700-refused; stat -c %a /dev/shm/f'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 755-ok ]
 	[[ "$output" == *"Function not implemented"* ]]
@@ -72,7 +63,7 @@ block_mkdir() {
 	config_set '.linux.seccomp = {
 		"defaultAction": "SCMP_ACT_ALLOW",
 		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
-	run_in_container 'mkdir /tmp/x'
+	in_container 'mkdir /tmp/x'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Operation not permitted"* ]]
 }
@@ -90,7 +81,7 @@ block_mkdir() {
 		| del(.includes, .excludes, .comment)]}' \
 		/usr/share/containers/seccomp.json > "$TMP/profile.json"
 	config_set --slurpfile p "$TMP/profile.json" '.linux.seccomp = $p[0]'
-	run_in_container 'grep ^Seccomp: /proc/self/status; echo hello > /dev/shm/f; cat /dev/shm/f; swapoff /nonexistent'
+	in_container 'grep ^Seccomp: /proc/self/status; echo hello > /dev/shm/f; cat /dev/shm/f; swapoff /nonexistent'
 	[ "$(status_line Seccomp)" = 2 ]
 	[[ "$output" == *hello* ]]
 	# swapoff is listed with errnoRet 1: EPERM before the kernel looks at the path
@@ -102,7 +93,7 @@ block_mkdir() {
 		"defaultAction": "SCMP_ACT_ALLOW",
 		"listenerPath": "/run/kura-no-agent.sock",
 		"syscalls": [{"names": ["write"], "action": "SCMP_ACT_NOTIFY"}]}'
-	run_in_container 'echo should-not-run'
+	in_container 'echo should-not-run'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'SCMP_ACT_NOTIFY cannot be used for "write"'* ]]
 	[[ "$output" != *should-not-run* ]]
@@ -111,7 +102,7 @@ block_mkdir() {
 @test "seccomp: an unknown flag fails naming the field" {
 	config_set '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
 		"flags": ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_NOPE"]}'
-	run_in_container 'true'
+	in_container 'true'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *".linux.seccomp.flags[1]"* ]]
 }
@@ -120,7 +111,7 @@ block_mkdir() {
 	config_set '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
 		"flags": ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG"],
 		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}'
-	run_in_container 'grep ^Seccomp: /proc/self/status; mkdir /tmp/x'
+	in_container 'grep ^Seccomp: /proc/self/status; mkdir /tmp/x'
 	[ "$(status_line Seccomp)" = 2 ]
 	[[ "$output" == *"Function not implemented"* ]]
 }
@@ -170,7 +161,7 @@ PY
 		"listenerPath": $sock,
 		"listenerMetadata": "kura-meta",
 		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
-	run_in_container 'mkdir /dev/shm/x; echo rc=$?'
+	in_container 'mkdir /dev/shm/x; echo rc=$?'
 	kill "$AGENT_PID" 2>/dev/null || true
 	wait "$AGENT_PID" 2>/dev/null || true
 	[ "$status" -eq 0 ]
