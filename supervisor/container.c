@@ -515,7 +515,8 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 			     jid, jb, jr, o->no_pivot ? "true" : "false",
 			     o->no_new_keyring ? "true" : "false", fifo_fd, console_fd,
 			     o->preserve_fds, n_listen,
-			     cgroup_detect() == CGROUP_V2 ? "true" : "false",
+			     (c->cg ? cgroup_made_in(c->cg) : cgroup_detect()) == CGROUP_V2 ? "true"
+											  : "false",
 			     jcg ? jcg : "[]") < 0) {
 			head = NULL;
 			kerr_errno(err, ENOMEM, "init data");
@@ -532,6 +533,8 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	if (console_fd >= 0)
 		keep[n_keep++] = console_fd;
 	{
+		/* pure v2: the shim is born in the cgroup (clone3 CLONE_INTO_CGROUP) */
+		_cleanup_close_ int cg_fd = c->cg ? cgroup_v2_fd(c->cg) : -1;
 		struct spawn_req req = {
 			.mode = SPAWN_CREATE,
 			.spec = s,
@@ -543,7 +546,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 			.data_fd = data_fd,
 			.before_blob = enter_cgroup,
 			.before_blob_arg = c,
-			.cgroup_fd = c->cg ? cgroup_v2_fd(c->cg) : -1,
+			.cgroup_fd = cg_fd,
 		};
 
 		if (spawn_start(&req, &res, err) < 0)
@@ -769,6 +772,7 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 	if (console_fd >= 0)
 		keep[n_keep++] = console_fd;
 	{
+		_cleanup_close_ int cg_fd = c->cg ? cgroup_v2_fd(c->cg) : -1;
 		struct spawn_req req = {
 			.mode = SPAWN_EXEC,
 			.spec = &s,
@@ -778,7 +782,7 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 			.data_fd = data_fd,
 			.before_blob = enter_cgroup,
 			.before_blob_arg = c,
-			.cgroup_fd = c->cg ? cgroup_v2_fd(c->cg) : -1,
+			.cgroup_fd = cg_fd,
 		};
 
 		if (spawn_start(&req, &res, err) < 0)

@@ -277,6 +277,11 @@ int cgroup_enter(const struct cgroup *cg, pid_t pid, struct kerr *err)
 	return 0;
 }
 
+enum cgroup_mode cgroup_made_in(const struct cgroup *cg)
+{
+	return cg->mode;
+}
+
 int cgroup_v2_fd(const struct cgroup *cg)
 {
 	const struct cgroup_hier *u;

@@ -20,6 +20,8 @@ struct cgroup;
 
 enum cgroup_mode { CGROUP_V1, CGROUP_V2, CGROUP_HYBRID };
 enum cgroup_mode cgroup_detect(void);
+/* The layout this container's cgroups were made in (no second mountinfo read). */
+enum cgroup_mode cgroup_made_in(const struct cgroup *cg);
 
 /*
  * Make the container's cgroups (every hierarchy; nested dirs as needed;
