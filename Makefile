@@ -27,7 +27,8 @@ KCFLAGS  := $(CFLAGS) -std=gnu11 $(WARN) $(HARDEN) $(INC) $(DEFS) -fPIE
 KLDFLAGS := -static-pie -Wl,-z,relro,-z,now
 KLIBS    := -ljansson -lcap-ng -lseccomp
 
-SUP_SRC  := $(sort $(wildcard supervisor/*.c supervisor/*/*.c specs/*.c) bootstrap/bootstrap.c)
+SUP_SRC  := $(sort $(filter-out supervisor/systemd/%,$(wildcard supervisor/*.c supervisor/*/*.c specs/*.c)) \
+            bootstrap/bootstrap.c)
 LIB_SRC  := $(filter-out supervisor/main.c,$(SUP_SRC))
 SUP_OBJ  := $(SUP_SRC:%.c=$(B)/obj/%.o)
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
@@ -42,10 +43,10 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 .PHONY: all deps install check unit unit-asan integration fuzz fuzz-build bench demo \
         check-engines clean help
 
-all: $(B)/kura $(B)/kura-shim
+all: $(B)/kura $(B)/kura-shim $(B)/kura-systemd
 
 help:
-	@echo "make            build build/kura and build/kura-shim"
+	@echo "make            build build/kura, build/kura-shim and build/kura-systemd"
 	@echo "make demo       build, make a busybox bundle, run a real container"
 	@echo "make check      install deps, build, unit tests (plain + ASan/UBSan), fuzz 30s, integration, engines"
 	@echo "make fuzz       fuzz the bootstrap decoder for FUZZ_SECONDS (default 60)"
@@ -70,6 +71,13 @@ $(B)/obj/%.o: %.c
 $(B)/kura: $(SUP_OBJ)
 	@[ -n "$(Q)" ] && echo "  LD      $@" || true
 	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $^ $(KLIBS)
+
+# ---- the systemd driver's D-Bus half: dynamic, Debian has no static libsystemd ----
+$(B)/kura-systemd: supervisor/systemd/kura-systemd.c
+	@mkdir -p $(dir $@)
+	@[ -n "$(Q)" ] && echo "  CC      $@" || true
+	$(Q)$(CC) $(CFLAGS) -std=gnu11 $(WARN) $(HARDEN) -D_GNU_SOURCE -fPIE -pie \
+		-Wl,-z,relro,-z,now -o $@ $< -lsystemd
 
 # ---- the shim: static musl; musl-gcc needs the kernel headers shown to it ----
 $(B)/musl-include/.stamp:
@@ -99,7 +107,7 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
 $(B)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	@[ -n "$(Q)" ] && echo "  ASANCC  $<" || true
-	$(Q)$(CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(KCFLAGS)) $(ASAN_FLAGS) -c $< -o $@
+	$(Q)$(CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(KCFLAGS)) $(ASAN_FLAGS) -MMD -MP -c $< -o $@
 
 $(B)/asan/tests/%: tests/unit/%.c $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
@@ -153,6 +161,7 @@ bench: deps all
 install: all
 	install -D -m 0755 $(B)/kura $(DESTDIR)$(BINDIR)/kura
 	install -D -m 0755 $(B)/kura-shim $(DESTDIR)$(LIBEXECDIR)/kura/kura-shim
+	install -D -m 0755 $(B)/kura-systemd $(DESTDIR)$(LIBEXECDIR)/kura/kura-systemd
 	install -D -m 0644 docs/kura.8 $(DESTDIR)$(MANDIR)/man8/kura.8
 
 clean:

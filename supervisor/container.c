@@ -137,13 +137,6 @@ int container_load_spec(const struct container *c, struct spec *s, struct kerr *
 
 /* ---- create ---- */
 
-struct create_ctx {
-	struct container *c;
-	struct spec *s;
-	pid_t init_pid;
-	int sync_fd;
-};
-
 static int enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)
 {
 	struct container *c = arg;
@@ -151,6 +144,32 @@ static int enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)
 	if (!c->cg)
 		return 0;
 	return cgroup_enter(c->cg, shim_pid, err);
+}
+
+static bool rootless_without_cgroup(const struct kura_global *g, const struct spec *s,
+				    const struct kerr *err)
+{
+	bool rootless = g->rootless == 1 || (g->rootless == -1 && geteuid() != 0);
+	int e = err->errnum;
+
+	return rootless && !g->systemd_cgroup && (e == EACCES || e == EPERM || e == EROFS) &&
+	       !(s->linux_.cgroups_path && *s->linux_.cgroups_path) &&
+	       !cgroup_resources_limit(&s->linux_.resources);
+}
+
+/* create: with --systemd-cgroup the unit is made around the shim here */
+struct create_cgroup {
+	struct container *c;
+	const struct spec *s;
+};
+
+static int create_enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)
+{
+	struct create_cgroup *cc = arg;
+
+	if (cgroup_is_systemd(cc->c->cg))
+		return cgroup_systemd_start(cc->c->cg, cc->s, cc->c->id, shim_pid, err);
+	return enter_cgroup(shim_pid, cc->c, err);
 }
 
 /* The init-data JSON: what the init half needs beside config.json. */
@@ -481,9 +500,25 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	}
 
 	/* 3. cgroups */
-	if (s->has_linux && cgroup_create(s, o->id, g->systemd_cgroup, &c->cg, err) < 0) {
-		kerr_wrap(err, "cgroup");
-		goto fail;
+	if (s->has_linux) {
+		char w[512];
+
+		if (cgroup_create(s, o->id, g->systemd_cgroup, &c->cg, err) < 0) {
+			/*
+			 * Rootless with nothing to limit and no cgroupsPath asked
+			 * for: a cgroup it may not make is no reason to fail (runc).
+			 */
+			if (!rootless_without_cgroup(g, s, err)) {
+				kerr_wrap(err, "cgroup");
+				goto fail;
+			}
+			log_debug("no cgroup for rootless container %s: %s", o->id, err->msg);
+			kerr_clear(err);
+			c->cg = NULL;
+		}
+		if (c->cg && cgroup_resources_warning(cgroup_made_in(c->cg), &s->linux_.resources,
+						      w, sizeof(w)))
+			log_warn("%s", w);
 	}
 
 	/* 4. console socket */
@@ -535,6 +570,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	{
 		/* pure v2: the shim is born in the cgroup (clone3 CLONE_INTO_CGROUP) */
 		_cleanup_close_ int cg_fd = c->cg ? cgroup_v2_fd(c->cg) : -1;
+		struct create_cgroup cc = { .c = c, .s = s };
 		struct spawn_req req = {
 			.mode = SPAWN_CREATE,
 			.spec = s,
@@ -544,8 +580,8 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 			.keep_fds = keep,
 			.n_keep_fds = n_keep,
 			.data_fd = data_fd,
-			.before_blob = enter_cgroup,
-			.before_blob_arg = c,
+			.before_blob = create_enter_cgroup,
+			.before_blob_arg = &cc,
 			.cgroup_fd = cg_fd,
 		};
 

@@ -40,32 +40,6 @@
 
 extern char **environ;
 
-/* ---- where the shim is ---- */
-
-int spawn_find_shim(char *buf, size_t len, struct kerr *err)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			if ((size_t)snprintf(buf, len, "%s/kura-shim", exe) < len &&
-			    access(buf, X_OK) == 0)
-				return 0;
-		}
-	}
-	if ((size_t)snprintf(buf, len, "%s/kura/kura-shim", KURA_LIBEXECDIR) < len &&
-	    access(buf, X_OK) == 0)
-		return 0;
-	return kerr_set(err, "kura-shim not found next to %s nor in %s/kura",
-			n > 0 ? exe : "/proc/self/exe", KURA_LIBEXECDIR);
-}
-
 /* ---- the sealed fd of kura (CVE-2019-5736) ---- */
 
 /*
@@ -636,7 +610,7 @@ int spawn_start(const struct spawn_req *req, struct spawn_result *res, struct ke
 
 	res->init_pid = -1;
 	res->sync_fd = -1;
-	if (spawn_find_shim(shim_path, sizeof(shim_path), err) < 0)
+	if (util_find_libexec("kura-shim", shim_path, sizeof(shim_path), err) < 0)
 		return -1;
 	init_fd = spawn_seal_self(err);
 	if (init_fd < 0)

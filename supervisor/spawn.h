@@ -61,7 +61,4 @@ struct spawn_result {
  */
 int spawn_start(const struct spawn_req *req, struct spawn_result *res, struct kerr *err);
 
-/* Path of kura-shim: next to /proc/self/exe first, then LIBEXECDIR/kura. */
-int spawn_find_shim(char *buf, size_t len, struct kerr *err);
-
 #endif

@@ -34,6 +34,8 @@ void cgroup_free(struct cgroup *cg)
 	}
 	free(cg->h);
 	free(cg->inner);
+	free(cg->unit);
+	free(cg->slice);
 	free(cg->v1_names);
 	free(cg->v1_paths);
 	free(cg);
@@ -172,20 +174,12 @@ static int cgroup_apply(const struct cgroup *cg, const struct spec_linux *lx,
 	return 0;
 }
 
-int cgroup_create_from(const struct spec *s, const char *id, const char *mountinfo,
-		       const char *proc_cgroup, struct cgroup **out, struct kerr *err)
+int cgroup_make(struct cgroup *cg, const struct spec *s, struct kerr *err)
 {
-	_cleanup_free_ char *inner = NULL;
 	const struct spec_resources *r = s->has_linux ? &s->linux_.resources : NULL;
 	struct spec_resources none = { 0 };
-	struct cgroup *cg = NULL;
 	char wanted[256];
 
-	inner = cgroup_inner_path(s->has_linux ? s->linux_.cgroups_path : NULL, id);
-	if (!inner)
-		return kerr_errno(err, ENOMEM, "cgroup");
-	if (cgroup_layout(mountinfo, proc_cgroup, inner, &cg, err) < 0)
-		return -1;
 	if (!r)
 		r = &none;
 	cgroup_v2_needed(r, wanted, sizeof(wanted));
@@ -194,20 +188,50 @@ int cgroup_create_from(const struct spec *s, const char *id, const char *mountin
 		const char *w = cg->mode == CGROUP_V2 ? NULL : wanted;
 
 		if (hier_make(&cg->h[i], w, err) < 0)
-			goto fail;
+			return -1;
 	}
-	if (cgroup_apply(cg, s->has_linux ? &s->linux_ : NULL, r, err) < 0)
-		goto fail;
-	*out = cg;
-	return 0;
-fail:
-	{
+	return cgroup_apply(cg, s->has_linux ? &s->linux_ : NULL, r, err);
+}
+
+int cgroup_create_from(const struct spec *s, const char *id, const char *mountinfo,
+		       const char *proc_cgroup, struct cgroup **out, struct kerr *err)
+{
+	_cleanup_free_ char *inner = NULL;
+	struct cgroup *cg = NULL;
+
+	inner = cgroup_inner_path(s->has_linux ? s->linux_.cgroups_path : NULL, id);
+	if (!inner)
+		return kerr_errno(err, ENOMEM, "cgroup");
+	if (cgroup_layout(mountinfo, proc_cgroup, inner, &cg, err) < 0)
+		return -1;
+	if (cgroup_make(cg, s, err) < 0) {
 		struct kerr ignored;
 
 		cgroup_destroy(cg, &ignored);
 		cgroup_free(cg);
+		return -1;
 	}
-	return -1;
+	*out = cg;
+	return 0;
+}
+
+/* --systemd-cgroup: only the paths; systemd makes the unit once there is a pid. */
+static int create_systemd(const struct spec *s, const char *id, const char *mi,
+			  const char *own, struct cgroup **out, struct kerr *err)
+{
+	_cleanup_free_ char *slice = NULL, *unit = NULL, *path = NULL;
+
+	if (cgroup_systemd_check(err) < 0)
+		return -1;
+	if (cgroup_systemd_unit(s->has_linux ? s->linux_.cgroups_path : NULL, id, &slice, &unit,
+				&path, err) < 0)
+		return -1;
+	if (cgroup_layout(mi, own, path, out, err) < 0)
+		return -1;
+	(*out)->systemd = true;
+	(*out)->slice = take_ptr(slice);
+	(*out)->unit = take_ptr(unit);
+	return 0;
 }
 
 int cgroup_create(const struct spec *s, const char *id, bool systemd,
@@ -215,18 +239,20 @@ int cgroup_create(const struct spec *s, const char *id, bool systemd,
 {
 	_cleanup_free_ char *mi = NULL, *own = NULL;
 
-	if (systemd && cgroup_systemd_check(err) < 0)
-		return -1;
 	mi = util_read_file("/proc/self/mountinfo", NULL, err);
 	if (!mi)
 		return -1;
 	own = util_read_file("/proc/self/cgroup", NULL, err);
 	if (!own)
 		return -1;
-	if (cgroup_create_from(s, id, mi, own, out, err) < 0)
-		return -1;
-	(*out)->systemd = systemd;
-	return 0;
+	if (systemd)
+		return create_systemd(s, id, mi, own, out, err);
+	return cgroup_create_from(s, id, mi, own, out, err);
+}
+
+bool cgroup_is_systemd(const struct cgroup *cg)
+{
+	return cg && cg->systemd;
 }
 
 /* Enable v2 controllers in every ancestor of an existing cgroup (for update). */
@@ -256,6 +282,9 @@ int cgroup_update(const struct cgroup *cg, const struct spec_resources *r, struc
 	if (u && *wanted)
 		hier_enable(u, wanted);
 
+	/* systemd first, so it does not later put back what the unit says */
+	if (cg->systemd && cg->unit_started && cgroup_systemd_set(cg, r, err) < 0)
+		return kerr_wrap(err, "systemd");
 	/* devices are the container's for good: update, as runc's, leaves them */
 	if (cg->mode == CGROUP_V2)
 		return cgroup_v2_apply(u->path, r, NULL, 0, err);
@@ -286,8 +315,12 @@ int cgroup_v2_fd(const struct cgroup *cg)
 {
 	const struct cgroup_hier *u;
 
-	/* in v1/hybrid a process still needs the v1 writes: no point in clone3 */
-	if (!cg || cg->mode != CGROUP_V2 || !(u = cgroup_unified(cg)))
+	/*
+	 * in v1/hybrid a process still needs the v1 writes: no point in clone3;
+	 * with systemd the cgroup exists once systemd made the unit
+	 */
+	if (!cg || cg->mode != CGROUP_V2 || (cg->systemd && !cg->unit_started) ||
+	    !(u = cgroup_unified(cg)))
 		return -1;
 	return open(u->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
@@ -326,6 +359,13 @@ int cgroup_destroy(struct cgroup *cg, struct kerr *err)
 
 	if (!cg)
 		return 0;
+	/* systemd kills what is left in the unit and removes its cgroups */
+	if (cg->systemd && cg->unit_started) {
+		if (cgroup_systemd_stop(cg, err) < 0)
+			ret = kerr_wrap(err, "systemd");
+		else
+			cg->unit_started = false;
+	}
 	for (size_t i = 0; i < cg->n; i++) {
 		struct cgroup_hier *h = &cg->h[i];
 
@@ -372,6 +412,10 @@ json_t *cgroup_to_json(const struct cgroup *cg)
 
 	if (!j)
 		return NULL;
+	if (cg->systemd && cg->unit_started) {
+		json_object_set_new(j, "unit", json_string(cg->unit));
+		json_object_set_new(j, "slice", json_string(cg->slice ? cg->slice : ""));
+	}
 	for (size_t i = 0; i < cg->n; i++) {
 		json_t *made = json_array();
 
@@ -407,6 +451,9 @@ int cgroup_from_json(const json_t *j, struct cgroup **out, struct kerr *err)
 	cg->mode = !strcmp(mode, "v1") ? CGROUP_V1 : !strcmp(mode, "v2") ? CGROUP_V2 : CGROUP_HYBRID;
 	cg->systemd = json_is_true(json_object_get(j, "systemd"));
 	cg->inner = json_str(j, "path");
+	cg->unit = json_str(j, "unit");
+	cg->slice = json_str(j, "slice");
+	cg->unit_started = cg->systemd && cg->unit;
 	if (!cg->inner)
 		goto bad;
 	json_array_foreach(hs, i, o) {

@@ -30,6 +30,16 @@ enum cgroup_mode cgroup_made_in(const struct cgroup *cg);
  */
 int cgroup_create(const struct spec *s, const char *id, bool systemd,
 		  struct cgroup **out, struct kerr *err);
+/*
+ * --systemd-cgroup: cgroup_create only laid the paths out; this asks systemd
+ * for the unit holding pid, then makes what systemd did not and applies
+ * linux.resources.  On failure, cgroup_destroy undoes what was done.
+ */
+int cgroup_systemd_start(struct cgroup *cg, const struct spec *s, const char *id, pid_t pid,
+			 struct kerr *err);
+bool cgroup_is_systemd(const struct cgroup *cg);
+/* True when linux.resources limits anything besides devices (needs a cgroup). */
+bool cgroup_resources_limit(const struct spec_resources *r);
 /* Put pid in every hierarchy (those not already done by CLONE_INTO_CGROUP). */
 int cgroup_enter(const struct cgroup *cg, pid_t pid, struct kerr *err);
 /* O_PATH|O_DIRECTORY fd of the v2 cgroup for clone3 CLONE_INTO_CGROUP, or -1. */
@@ -58,9 +68,11 @@ size_t cgroup_v1_paths(const struct cgroup *cg, const char ***names, const char 
 
 /*
  * What kura ignores in linux.resources, as runc does (memory.kernel,
- * memory.kernelTCP): a warning text for the caller to log, or NULL.
+ * memory.kernelTCP; on v2: swappiness, disableOOMKiller, leafWeight): false,
+ * or true with a warning text in buf for the caller to log.
  */
-const char *cgroup_resources_warning(const struct spec_resources *r);
+bool cgroup_resources_warning(enum cgroup_mode mode, const struct spec_resources *r,
+			      char *buf, size_t len);
 
 /* `kura events --stats` body (runc's JSON "data" object). */
 json_t *cgroup_stats(const struct cgroup *cg, struct kerr *err);

@@ -25,6 +25,9 @@ struct cgroup_hier {
 struct cgroup {
 	enum cgroup_mode mode;
 	bool systemd;
+	/* --systemd-cgroup: the unit, its slice, and whether systemd made it */
+	char *unit, *slice;
+	bool unit_started;
 	char *inner; /* the resolved cgroupsPath, as runc's cgroupfs driver reads it */
 	struct cgroup_hier *h;
 	size_t n;
@@ -146,7 +149,30 @@ int cgroup_device_rules(const struct spec_linux *lx, const struct spec_resources
 /* The OOM kill counter (v1 memory.oom_control, v2 memory.events); under_oom: v1 stall. */
 uint64_t cgroup_oom_count(const struct cgroup *cg, bool *under_oom);
 
+/* mkdir what is missing in every hierarchy and apply linux.resources. */
+int cgroup_make(struct cgroup *cg, const struct spec *s, struct kerr *err);
+
 /* ---- systemd driver ---- */
 int cgroup_systemd_check(struct kerr *err);
+/* "a-b.slice" -> "/a.slice/a-b.slice"; "-.slice" -> "". */
+int cgroup_systemd_expand_slice(const char *slice, char **out, struct kerr *err);
+/* cgroupsPath "slice:prefix:name" (empty: system.slice:kura:id) -> slice, unit, cgroup path. */
+int cgroup_systemd_unit(const char *cgroups_path, const char *id, char **slice, char **unit,
+			char **path, struct kerr *err);
+/* "0-2,9" -> the bitmask systemd's AllowedCPUs takes, as hex bytes ("0702"). */
+int cgroup_cpuset_mask(const char *list, char **hex, struct kerr *err);
+/* CPUQuotaPerSecUSec from quota/period, rounded up to whole percents. */
+uint64_t cgroup_systemd_quota_per_sec(int64_t quota, uint64_t period);
+/* An org.systemd.property.NAME annotation -> "NAME=SIG:VALUE". */
+int cgroup_systemd_annotation(const char *key, const char *value, char **out, struct kerr *err);
+/* The StartTransientUnit properties as kura-systemd arguments (NULL-terminated *out). */
+int cgroup_systemd_props(const struct spec *s, const char *id, const char *slice,
+			 const char *unit, bool v2, pid_t pid, char ***out, size_t *n,
+			 struct kerr *err);
+/* Stop the unit (systemd removes its cgroup); a unit already gone is no error. */
+int cgroup_systemd_stop(const struct cgroup *cg, struct kerr *err);
+/* SetUnitProperties for `update`. */
+int cgroup_systemd_set(const struct cgroup *cg, const struct spec_resources *r,
+		       struct kerr *err);
 
 #endif

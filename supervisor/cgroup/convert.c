@@ -198,11 +198,40 @@ unsigned cgroup_device_access_bits(const char *access)
 	return bits;
 }
 
-const char *cgroup_resources_warning(const struct spec_resources *r)
+bool cgroup_resources_warning(enum cgroup_mode mode, const struct spec_resources *r,
+			      char *buf, size_t len)
 {
+	const struct spec_memory *m;
+	bool leaf = false;
+	size_t at = 0;
+
+	if (!r || !len)
+		return false;
+	m = &r->memory;
+	buf[0] = '\0';
 	/* kernel memory accounting limits are gone from the kernel (5.16+) */
-	if (r && (r->memory.has_kernel || r->memory.has_kernel_tcp))
-		return "linux.resources.memory.kernel and kernelTCP are ignored: the kernel no "
-		       "longer supports kernel memory limits";
-	return NULL;
+	if (m->has_kernel || m->has_kernel_tcp)
+		at += (size_t)snprintf(buf, len, "linux.resources.memory.kernel and kernelTCP are "
+						 "ignored: the kernel no longer supports kernel "
+						 "memory limits");
+	if (mode != CGROUP_V2)
+		return at > 0;
+	/* cgroup v2 has no file for these: ignored, as runc and crun do */
+	for (size_t i = 0; i < r->blkio.n_weight_device; i++)
+		leaf |= r->blkio.weight_device[i].has_leaf_weight;
+	if ((m->has_swappiness || (m->has_disable_oom_killer && m->disable_oom_killer) ||
+	     r->blkio.has_leaf_weight || leaf) && at < len)
+		at += (size_t)snprintf(buf + at, len - at, "%s%s%s%s%s ignored: cgroup v2 has no "
+				       "file for them", at ? ";" : "",
+				       m->has_swappiness ? " linux.resources.memory.swappiness" : "",
+				       m->has_disable_oom_killer && m->disable_oom_killer
+					       ? " linux.resources.memory.disableOOMKiller"
+					       : "",
+				       r->blkio.has_leaf_weight ? " linux.resources.blockIO.leafWeight"
+								: "",
+				       leaf ? " linux.resources.blockIO.weightDevice[].leafWeight"
+					    : "");
+	if (buf[0] == ' ')
+		memmove(buf, buf + 1, strlen(buf));
+	return at > 0;
 }

@@ -1,17 +1,557 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * --systemd-cgroup.  The driver talks to systemd (PID 1) over D-Bus; without
- * systemd there is nobody to ask, and runc refuses in the same way.
+ * --systemd-cgroup: systemd (PID 1) owns the container's cgroup.  kura asks
+ * it for a transient scope holding the container's first process, as runc's
+ * systemd driver does, then writes the resource files itself as the cgroupfs
+ * driver would.  The D-Bus calls are made by build/kura-systemd, a small
+ * helper linked with Debian's libsystemd (sd-bus): kura itself is static and
+ * Debian has no static libsystemd, and only --systemd-cgroup pays for it.
+ *
+ * cgroupsPath is "slice:prefix:name": the unit is "prefix-name.scope" in
+ * "slice" (default system.slice), or the slice "name" when it ends in
+ * ".slice".  Its cgroup is the slice's path, each dash a level
+ * (a-b.slice -> /a.slice/a-b.slice), then the unit.
  */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroup_internal.h"
+#include "util.h"
+
+extern char **environ;
 
 int cgroup_systemd_check(struct kerr *err)
 {
-	if (access("/run/systemd/system", F_OK) < 0)
+	struct stat st;
+
+	if (stat("/run/systemd/system", &st) < 0 || !S_ISDIR(st.st_mode))
 		return kerr_set(err, "systemd cgroup driver requested but systemd is not running "
 				     "(no /run/systemd/system)");
-	return kerr_set(err, "systemd cgroup driver: not supported by this build of kura "
-			     "(run without --systemd-cgroup)");
+	return 0;
+}
+
+/* ---- names ---- */
+
+/* systemd's unit name characters: [A-Za-z0-9:_.\-] (and \ escapes) */
+static bool unit_chars_ok(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr(":_.-\\", *s)))
+			return false;
+	return true;
+}
+
+/*
+ * A cgroup directory name as systemd writes it (its cg_escape): a name that
+ * could be taken for a control file ("cpu.slice", "tasks", "_x") gets "_".
+ */
+static bool needs_escape(const char *p, size_t len)
+{
+	static const char *const ctl[] = { "cpu", "cpuacct", "cpuset", "io", "blkio", "memory",
+					   "devices", "pids", "bpf-firewall", "bpf-devices",
+					   "bpf-foreign", "bpf-socket-bind",
+					   "bpf-restrict-network-interfaces" };
+	const char *dot = memrchr(p, '.', len);
+
+	if (!len || p[0] == '_' || p[0] == '.' || (len >= 7 && !strncmp(p, "cgroup.", 7)))
+		return true;
+	if ((len == 5 && !strncmp(p, "tasks", 5)) ||
+	    (len == 17 && !strncmp(p, "notify_on_release", 17)) ||
+	    (len == 13 && !strncmp(p, "release_agent", 13)))
+		return true;
+	for (size_t i = 0; dot && i < sizeof(ctl) / sizeof(ctl[0]); i++)
+		if (strlen(ctl[i]) == (size_t)(dot - p) && !strncmp(p, ctl[i], (size_t)(dot - p)))
+			return true;
+	return false;
+}
+
+/* Append "/" + the escaped component: w must have room for len + 2 more. */
+static char *put_component(char *w, const char *p, size_t len)
+{
+	*w++ = '/';
+	if (needs_escape(p, len))
+		*w++ = '_';
+	memcpy(w, p, len);
+	w[len] = '\0';
+	return w + len;
+}
+
+int cgroup_systemd_expand_slice(const char *slice, char **out, struct kerr *err)
+{
+	size_t len = strlen(slice), plen;
+	char *buf, *w;
+
+	if (len <= 6 || strcmp(slice + len - 6, ".slice") || strchr(slice, '/') ||
+	    !unit_chars_ok(slice))
+		return kerr_set(err, "invalid slice name %s", slice);
+	plen = len - 6;
+	if (plen == 1 && slice[0] == '-') { /* the root slice */
+		*out = strdup("");
+		return *out ? 0 : kerr_errno(err, ENOMEM, "slice");
+	}
+	if (slice[0] == '-' || slice[plen - 1] == '-' || strstr(slice, "--"))
+		return kerr_set(err, "invalid slice name %s", slice);
+	/* each level: "/" + the prefix up to that dash + ".slice" */
+	buf = malloc((plen + 9) * (plen + 1));
+	if (!buf)
+		return kerr_errno(err, ENOMEM, "slice");
+	w = buf;
+	*w = '\0';
+	for (size_t i = 0; i <= plen; i++) {
+		char level[512];
+
+		if (i < plen && slice[i] != '-')
+			continue;
+		if ((size_t)snprintf(level, sizeof(level), "%.*s.slice", (int)i, slice) >=
+		    sizeof(level)) {
+			free(buf);
+			return kerr_set(err, "invalid slice name %s", slice);
+		}
+		w = put_component(w, level, strlen(level));
+	}
+	*out = buf;
+	return 0;
+}
+
+static bool is_slice(const char *name)
+{
+	size_t nl = strlen(name);
+
+	return nl > 6 && !strcmp(name + nl - 6, ".slice");
+}
+
+int cgroup_systemd_unit(const char *cgroups_path, const char *id, char **slice, char **unit,
+			char **path, struct kerr *err)
+{
+	_cleanup_free_ char *dup = NULL, *parent = NULL, *u = NULL, *pth = NULL;
+	const char *sl = "", *prefix = "kura", *name = id;
+
+	*slice = *unit = *path = NULL;
+	if (cgroups_path && *cgroups_path) {
+		char *c1, *c2;
+
+		dup = strdup(cgroups_path);
+		if (!dup)
+			return kerr_errno(err, ENOMEM, "cgroupsPath");
+		c1 = strchr(dup, ':');
+		c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2 || strchr(c2 + 1, ':'))
+			return kerr_set(err, "config.json: .linux.cgroupsPath: \"%s\" is not of the "
+					     "form \"slice:prefix:name\" the systemd cgroup driver "
+					     "needs", cgroups_path);
+		*c1 = *c2 = '\0';
+		sl = dup;
+		prefix = c1 + 1;
+		name = c2 + 1;
+	}
+	if (!*sl)
+		sl = "system.slice";
+	if (!*name || !unit_chars_ok(prefix) || !unit_chars_ok(name))
+		return kerr_set(err, "config.json: .linux.cgroupsPath: \"%s\": prefix and name must "
+				     "be a non-empty systemd unit name ([A-Za-z0-9:_.-])",
+				cgroups_path ? cgroups_path : "");
+	if (cgroup_systemd_expand_slice(sl, &parent, err) < 0)
+		return kerr_wrap(err, "config.json: .linux.cgroupsPath");
+	if (is_slice(name)) {
+		/* systemd places a slice by its own name, whoever it Wants= */
+		u = strdup(name);
+		if (cgroup_systemd_expand_slice(name, &pth, err) < 0)
+			return kerr_wrap(err, "config.json: .linux.cgroupsPath");
+	} else {
+		if (asprintf(&u, *prefix ? "%s-%s.scope" : "%s%s.scope", prefix, name) < 0)
+			u = NULL;
+		if (u && (pth = malloc(strlen(parent) + strlen(u) + 3)))
+			put_component(stpcpy(pth, parent), u, strlen(u));
+	}
+	if (!u || !pth)
+		return kerr_errno(err, ENOMEM, "cgroupsPath");
+	if (strlen(u) > 255)
+		return kerr_set(err, "config.json: .linux.cgroupsPath: unit name %s is longer than "
+				     "255", u);
+	*slice = strdup(sl);
+	if (!*slice)
+		return kerr_errno(err, ENOMEM, "cgroupsPath");
+	*unit = take_ptr(u);
+	*path = take_ptr(pth);
+	return 0;
+}
+
+/* ---- properties, as "Name=SIG:VALUE" arguments of kura-systemd ---- */
+
+struct props {
+	char **v;
+	size_t n;
+};
+
+static void props_free(struct props *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+__attribute__((format(printf, 2, 3))) static int prop_add(struct props *p, const char *fmt, ...)
+{
+	char **nv = realloc(p->v, (p->n + 2) * sizeof(*nv));
+	va_list ap;
+	int r;
+
+	if (!nv)
+		return -1;
+	p->v = nv;
+	va_start(ap, fmt);
+	r = vasprintf(&p->v[p->n], fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -1;
+	p->v[++p->n] = NULL;
+	return 0;
+}
+
+/* systemd's "infinity" for a uint64 limit */
+#define SD_INFINITY UINT64_MAX
+
+static uint64_t limit_u64(int64_t v)
+{
+	return v < 0 ? SD_INFINITY : (uint64_t)v;
+}
+
+int cgroup_cpuset_mask(const char *list, char **hex, struct kerr *err)
+{
+	enum { MAX_CPU = 8192 };
+	uint8_t mask[MAX_CPU / 8] = { 0 };
+	size_t top = 0;
+	const char *p = list;
+	char *h;
+
+	while (*p) {
+		char *end;
+		unsigned long a = strtoul(p, &end, 10), b = a;
+
+		if (end == p || a >= MAX_CPU)
+			return kerr_set(err, "invalid list \"%s\"", list);
+		p = end;
+		if (*p == '-') {
+			b = strtoul(p + 1, &end, 10);
+			if (end == p + 1 || b >= MAX_CPU || b < a)
+				return kerr_set(err, "invalid list \"%s\"", list);
+			p = end;
+		}
+		for (unsigned long i = a; i <= b; i++)
+			mask[i / 8] |= (uint8_t)(1u << (i % 8));
+		if (b / 8 + 1 > top)
+			top = b / 8 + 1;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return kerr_set(err, "invalid list \"%s\"", list);
+	}
+	h = malloc(2 * top + 1);
+	if (!h)
+		return kerr_errno(err, ENOMEM, "cpuset");
+	for (size_t i = 0; i < top; i++)
+		sprintf(h + 2 * i, "%02x", mask[i]);
+	h[2 * top] = '\0';
+	*hex = h;
+	return 0;
+}
+
+/* systemd keeps CPU quota in whole percents: round a fraction up (runc does) */
+uint64_t cgroup_systemd_quota_per_sec(int64_t quota, uint64_t period)
+{
+	uint64_t v;
+
+	if (quota < 0)
+		return SD_INFINITY;
+	if (period == 0)
+		period = 100000;
+	v = (uint64_t)quota * 1000000 / period;
+	if (v % 10000)
+		v = (v / 10000 + 1) * 10000;
+	return v;
+}
+
+/* The resource properties, for both the start and later updates. */
+static int resource_props(const struct spec_resources *r, bool v2, struct props *p,
+			  struct kerr *err)
+{
+	const struct spec_memory *m = &r->memory;
+	const struct spec_cpu *c = &r->cpu;
+	int oom = 0;
+
+	if (m->has_limit && m->limit != 0)
+		oom |= prop_add(p, "%s=t:%" PRIu64, v2 ? "MemoryMax" : "MemoryLimit",
+				limit_u64(m->limit));
+	if (v2 && m->has_reservation && m->reservation != 0)
+		oom |= prop_add(p, "MemoryLow=t:%" PRIu64, limit_u64(m->reservation));
+	if (v2 && m->has_swap) {
+		int64_t swap = 0;
+
+		if (cgroup_swap_to_v2(m->swap, m->has_limit ? m->limit : 0, &swap, err) < 0)
+			return kerr_wrap(err, "linux.resources.memory.swap");
+		if (swap != 0)
+			oom |= prop_add(p, "MemorySwapMax=t:%" PRIu64, limit_u64(swap));
+	}
+	if (c->has_shares && c->shares)
+		oom |= v2 ? prop_add(p, "CPUWeight=t:%" PRIu64,
+				     cgroup_cpu_shares_to_weight(c->shares))
+			  : prop_add(p, "CPUShares=t:%" PRIu64, c->shares);
+	if (c->has_quota && c->quota != 0)
+		oom |= prop_add(p, "CPUQuotaPerSecUSec=t:%" PRIu64,
+				cgroup_systemd_quota_per_sec(c->quota,
+							     c->has_period ? c->period : 0));
+	if (c->has_period && c->period)
+		oom |= prop_add(p, "CPUQuotaPeriodUSec=t:%" PRIu64, c->period);
+	if (c->cpus && *c->cpus) {
+		_cleanup_free_ char *hex = NULL;
+
+		if (cgroup_cpuset_mask(c->cpus, &hex, err) < 0)
+			return kerr_wrap(err, "linux.resources.cpu.cpus");
+		oom |= prop_add(p, "AllowedCPUs=ay:%s", hex);
+	}
+	if (c->mems && *c->mems) {
+		_cleanup_free_ char *hex = NULL;
+
+		if (cgroup_cpuset_mask(c->mems, &hex, err) < 0)
+			return kerr_wrap(err, "linux.resources.cpu.mems");
+		oom |= prop_add(p, "AllowedMemoryNodes=ay:%s", hex);
+	}
+	if (r->has_pids_limit)
+		oom |= prop_add(p, "TasksMax=t:%" PRIu64,
+				r->pids_limit > 0 ? (uint64_t)r->pids_limit : SD_INFINITY);
+	if (r->blkio.has_weight && r->blkio.weight)
+		oom |= v2 ? prop_add(p, "IOWeight=t:%" PRIu64,
+				     cgroup_blkio_weight_to_io_weight(r->blkio.weight))
+			  : prop_add(p, "BlockIOWeight=t:%u", (unsigned)r->blkio.weight);
+	return oom ? kerr_errno(err, ENOMEM, "systemd properties") : 0;
+}
+
+#define PROP_ANNOTATION "org.systemd.property."
+
+/*
+ * An annotation "org.systemd.property.NAME": a GVariant text value, as runc
+ * takes them.  kura reads the forms systemd's properties use: "uint64 N",
+ * "int64 N", "uint32 N", "int32 N", a plain integer (int32), true/false and
+ * a quoted string.
+ */
+int cgroup_systemd_annotation(const char *key, const char *value, char **out, struct kerr *err)
+{
+	static const struct {
+		const char *word, *sig;
+	} typed[] = { { "uint64 ", "t" }, { "int64 ", "x" }, { "uint32 ", "u" }, { "int32 ", "i" } };
+	const char *name = key + strlen(PROP_ANNOTATION);
+	const char *sig = NULL, *num = value;
+	long long n;
+	size_t vl = strlen(value);
+
+	*out = NULL;
+	if (!*name || !unit_chars_ok(name) || strpbrk(name, ":.-\\"))
+		return kerr_set(err, "config.json: .annotations[\"%s\"]: not a property name", key);
+	if (!strcmp(value, "true") || !strcmp(value, "false")) {
+		if (asprintf(out, "%s=b:%s", name, value) < 0)
+			goto oom;
+		return 0;
+	}
+	if (vl >= 2 && (value[0] == '\'' || value[0] == '"') && value[vl - 1] == value[0]) {
+		if (asprintf(out, "%s=s:%.*s", name, (int)(vl - 2), value + 1) < 0)
+			goto oom;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++)
+		if (!strncmp(value, typed[i].word, strlen(typed[i].word))) {
+			sig = typed[i].sig;
+			num = value + strlen(typed[i].word);
+		}
+	if (util_parse_long(num, &n) < 0 || (sig && (*sig == 't' || *sig == 'u') && n < 0))
+		return kerr_set(err, "config.json: .annotations[\"%s\"]: \"%s\" is not a value kura "
+				     "can pass to systemd (uint64 N, int64 N, uint32 N, int32 N, "
+				     "N, true, false, 'text')", key, value);
+	if (asprintf(out, "%s=%s:%lld", name, sig ? sig : "i", n) < 0)
+		goto oom;
+	return 0;
+oom:
+	*out = NULL;
+	return kerr_errno(err, ENOMEM, "%s", key);
+}
+
+/* ---- talking to kura-systemd ---- */
+
+/* Run kura-systemd with argv[1..]; its stderr becomes the error. */
+static int run_helper(char **argv, struct kerr *err)
+{
+	char path[4096], msg[1024];
+	int pipefd[2], status;
+	size_t got = 0;
+	pid_t pid;
+
+	if (util_find_libexec("kura-systemd", path, sizeof(path), err) < 0)
+		return kerr_wrap(err, "systemd cgroup driver");
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return kerr_errno(err, errno, "pipe");
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (dup2(pipefd[1], STDERR_FILENO) < 0)
+			_exit(127);
+		argv[0] = path;
+		execve(path, argv, environ);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (pid < 0) {
+		close(pipefd[0]);
+		return kerr_errno(err, errno, "fork %s", path);
+	}
+	for (;;) {
+		ssize_t r = read(pipefd[0], msg + got, sizeof(msg) - 1 - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		if (got == sizeof(msg) - 1) {
+			char sink[256];
+
+			while (read(pipefd[0], sink, sizeof(sink)) > 0)
+				;
+			break;
+		}
+	}
+	close(pipefd[0]);
+	msg[got] = '\0';
+	while (got && (msg[got - 1] == '\n' || msg[got - 1] == ' '))
+		msg[--got] = '\0';
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return kerr_errno(err, errno, "wait %s", path);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (got)
+		return kerr_set(err, "%s", msg);
+	return kerr_set(err, "%s exited with status %d", path,
+			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+/* argv for kura-systemd: slot 0 for the path, then verb, unit, properties. */
+static int run_verb(const char *verb, const char *unit, const struct props *p, struct kerr *err)
+{
+	_cleanup_free_ char **argv = calloc(p->n + 4, sizeof(char *));
+
+	if (!argv)
+		return kerr_errno(err, ENOMEM, "systemd");
+	argv[1] = (char *)verb;
+	argv[2] = (char *)unit;
+	for (size_t i = 0; i < p->n; i++)
+		argv[3 + i] = p->v[i];
+	return run_helper(argv, err);
+}
+
+int cgroup_systemd_props(const struct spec *s, const char *id, const char *slice,
+			 const char *unit, bool v2, pid_t pid, char ***out, size_t *n,
+			 struct kerr *err)
+{
+	const struct spec_resources *r = s->has_linux ? &s->linux_.resources : NULL;
+	size_t ul = strlen(unit);
+	bool scope = ul > 6 && !strcmp(unit + ul - 6, ".scope");
+	struct props p = { 0 };
+	int oom = 0;
+
+	oom |= prop_add(&p, "Description=s:kura container %s", id);
+	if (scope) {
+		oom |= prop_add(&p, "Slice=s:%s", slice);
+		oom |= prop_add(&p, "Delegate=b:true");
+		oom |= prop_add(&p, "PIDs=au:%d", (int)pid);
+	} else {
+		oom |= prop_add(&p, "Wants=as:%s", slice);
+	}
+	oom |= prop_add(&p, "DefaultDependencies=b:false");
+	oom |= prop_add(&p, "MemoryAccounting=b:true");
+	oom |= prop_add(&p, "CPUAccounting=b:true");
+	oom |= prop_add(&p, "TasksAccounting=b:true");
+	oom |= prop_add(&p, v2 ? "IOAccounting=b:true" : "BlockIOAccounting=b:true");
+	if (oom)
+		goto nomem;
+	if (r && resource_props(r, v2, &p, err) < 0)
+		goto fail;
+	/* the config's own properties last: systemd takes the last of a name */
+	for (size_t i = 0; i < s->annotations.n; i++) {
+		const struct spec_kv *kv = &s->annotations.v[i];
+		char *one;
+
+		if (strncmp(kv->key, PROP_ANNOTATION, strlen(PROP_ANNOTATION)))
+			continue;
+		if (cgroup_systemd_annotation(kv->key, kv->value, &one, err) < 0)
+			goto fail;
+		oom = prop_add(&p, "%s", one);
+		free(one);
+		if (oom)
+			goto nomem;
+	}
+	*out = p.v;
+	*n = p.n;
+	return 0;
+nomem:
+	kerr_errno(err, ENOMEM, "systemd properties");
+fail:
+	props_free(&p);
+	return -1;
+}
+
+int cgroup_systemd_start(struct cgroup *cg, const struct spec *s, const char *id, pid_t pid,
+			 struct kerr *err)
+{
+	struct props p = { 0 };
+	int r;
+
+	if (cgroup_systemd_props(s, id, cg->slice, cg->unit, cg->mode == CGROUP_V2, pid, &p.v,
+				 &p.n, err) < 0)
+		return -1;
+	r = run_verb("start", cg->unit, &p, err);
+	props_free(&p);
+	if (r < 0)
+		return -1;
+	cg->unit_started = true;
+	/* what systemd did not make (hierarchies it does not manage), the resources */
+	if (cgroup_make(cg, s, err) < 0)
+		return -1;
+	return cgroup_enter(cg, pid, err);
+}
+
+int cgroup_systemd_stop(const struct cgroup *cg, struct kerr *err)
+{
+	struct props none = { 0 };
+
+	return run_verb("stop", cg->unit, &none, err);
+}
+
+int cgroup_systemd_set(const struct cgroup *cg, const struct spec_resources *r, struct kerr *err)
+{
+	struct props p = { 0 };
+	int ret;
+
+	if (resource_props(r, cg->mode == CGROUP_V2, &p, err) < 0) {
+		props_free(&p);
+		return -1;
+	}
+	if (p.n == 0)
+		return 0;
+	ret = run_verb("set", cg->unit, &p, err);
+	props_free(&p);
+	return ret;
 }

@@ -278,3 +278,14 @@ void cgroup_v2_needed(const struct spec_resources *r, char *buf, size_t len)
 	}
 #undef ADD
 }
+
+bool cgroup_resources_limit(const struct spec_resources *r)
+{
+	char wanted[256];
+
+	if (!r)
+		return false;
+	cgroup_v2_needed(r, wanted, sizeof(wanted));
+	return wanted[0] || r->network.has_class_id || r->network.n_priorities ||
+	       r->memory.has_swappiness || r->memory.has_disable_oom_killer;
+}

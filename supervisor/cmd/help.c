@@ -40,7 +40,8 @@ static const char general[] =
 	"  --log FILE            log file (default: stderr only)\n"
 	"  --log-format FORMAT   text or json\n"
 	"  --debug               debug logging\n"
-	"  --systemd-cgroup      accepted for runc compatibility; no systemd driver yet\n"
+	"  --systemd-cgroup      cgroups through systemd: a transient unit per container,\n"
+	"                        cgroupsPath \"slice:prefix:name\"\n"
 	"  --rootless VALUE      true, false or auto\n"
 	"  -h, --help            this help\n"
 	"  -v, --version         version, commit, spec version and features\n";

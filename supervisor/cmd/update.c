@@ -237,8 +237,12 @@ int cmd_update(struct kura_global *g, int argc, char **argv)
 		log_error("update %s: the container has no cgroup", c.id);
 		goto out;
 	}
-	if (cgroup_resources_warning(&r))
-		log_warn("update: %s", cgroup_resources_warning(&r));
+	{
+		char w[512];
+
+		if (cgroup_resources_warning(cgroup_made_in(c.cg), &r, w, sizeof(w)))
+			log_warn("update: %s", w);
+	}
 	if (cgroup_update(c.cg, &r, &err) < 0) {
 		log_error("update %s: %s", c.id, err.msg);
 		goto out;

@@ -156,3 +156,27 @@ int util_parse_long(const char *s, long long *out)
 	*out = v;
 	return 0;
 }
+
+int util_find_libexec(const char *name, char *buf, size_t len, struct kerr *err)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			if ((size_t)snprintf(buf, len, "%s/%s", exe, name) < len &&
+			    access(buf, X_OK) == 0)
+				return 0;
+		}
+	}
+	if ((size_t)snprintf(buf, len, "%s/kura/%s", KURA_LIBEXECDIR, name) < len &&
+	    access(buf, X_OK) == 0)
+		return 0;
+	return kerr_set(err, "%s not found next to %s nor in %s/kura", name,
+			n > 0 ? exe : "/proc/self/exe", KURA_LIBEXECDIR);
+}

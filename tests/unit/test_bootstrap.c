@@ -709,7 +709,7 @@ static int spawn_setup(void **state)
 	shim_locate();
 	if (!shim_path[0])
 		return 0;
-	/* spawn_find_shim looks next to /proc/self/exe first */
+	/* util_find_libexec looks next to /proc/self/exe first */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	assert_true(n > 0);
 	exe[n] = '\0';

@@ -636,6 +636,222 @@ static void test_from_json_rejects_foreign_dirs(void **state)
 	}
 }
 
+static void test_resources_warning(void **state)
+{
+	struct spec_resources r = { 0 };
+	char w[512];
+
+	(void)state;
+	assert_false(cgroup_resources_warning(CGROUP_V2, &r, w, sizeof(w)));
+	r.memory.has_swappiness = true;
+	r.memory.swappiness = 10;
+	/* v1 has memory.swappiness: nothing to say */
+	assert_false(cgroup_resources_warning(CGROUP_V1, &r, w, sizeof(w)));
+	assert_false(cgroup_resources_warning(CGROUP_HYBRID, &r, w, sizeof(w)));
+	assert_true(cgroup_resources_warning(CGROUP_V2, &r, w, sizeof(w)));
+	assert_string_equal(w, "linux.resources.memory.swappiness ignored: cgroup v2 has no "
+			       "file for them");
+	r.memory.has_disable_oom_killer = r.memory.disable_oom_killer = true;
+	r.blkio.has_leaf_weight = true;
+	r.memory.has_kernel = true;
+	assert_true(cgroup_resources_warning(CGROUP_V2, &r, w, sizeof(w)));
+	assert_string_equal(w, "linux.resources.memory.kernel and kernelTCP are ignored: the "
+			       "kernel no longer supports kernel memory limits; "
+			       "linux.resources.memory.swappiness linux.resources.memory."
+			       "disableOOMKiller linux.resources.blockIO.leafWeight ignored: "
+			       "cgroup v2 has no file for them");
+	assert_true(cgroup_resources_warning(CGROUP_V1, &r, w, sizeof(w)));
+	assert_null(strstr(w, "swappiness"));
+}
+
+/* ---- the systemd driver's pure parts ---- */
+
+static void test_systemd_expand_slice(void **state)
+{
+	static const char *const ok[][2] = {
+		{ "system.slice", "/system.slice" },
+		{ "a-b-c.slice", "/a.slice/a-b.slice/a-b-c.slice" },
+		{ "-.slice", "" },
+		{ "user-1000.slice", "/user.slice/user-1000.slice" },
+	};
+	static const char *const bad[] = { "system", ".slice", "a--b.slice", "-a.slice",
+					   "a-.slice", "a/b.slice", "a b.slice" };
+	struct kerr err;
+	char *out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(cgroup_systemd_expand_slice(ok[i][0], &out, &err), 0);
+		assert_string_equal(out, ok[i][1]);
+		free(out);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(cgroup_systemd_expand_slice(bad[i], &out, &err), -1);
+		assert_non_null(strstr(err.msg, "invalid slice name"));
+	}
+}
+
+static void test_systemd_unit(void **state)
+{
+	static const char *const ok[][5] = {
+		/* cgroupsPath, id -> slice, unit, cgroup path */
+		{ "system.slice:docker:abc", "x", "system.slice", "docker-abc.scope",
+		  "/system.slice/docker-abc.scope" },
+		{ "", "c1", "system.slice", "kura-c1.scope", "/system.slice/kura-c1.scope" },
+		{ ":crio:c1", "x", "system.slice", "crio-c1.scope", "/system.slice/crio-c1.scope" },
+		{ "a-b.slice::c1", "x", "a-b.slice", "c1.scope", "/a.slice/a-b.slice/c1.scope" },
+		/* a slice is placed by its own name, as systemd does */
+		{ "machine.slice:p:pod-x.slice", "x", "machine.slice", "pod-x.slice",
+		  "/pod.slice/pod-x.slice" },
+		/* systemd's escaping of names that look like control files */
+		{ "cpu.slice:p:n", "x", "cpu.slice", "p-n.scope", "/_cpu.slice/p-n.scope" },
+		{ "system.slice::_n", "x", "system.slice", "_n.scope", "/system.slice/__n.scope" },
+		{ "system.slice:memory:n", "x", "system.slice", "memory-n.scope",
+		  "/system.slice/memory-n.scope" },
+		{ "-.slice:p:n", "x", "-.slice", "p-n.scope", "/p-n.scope" },
+	};
+	static const char *const bad[] = { "justaname", "a:b", "a:b:c:d", "system.slice:p:",
+					   "system.slice:p/q:n", "nodot:p:n", "/abs/path" };
+	struct kerr err;
+	char *slice, *unit, *path;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(cgroup_systemd_unit(ok[i][0], ok[i][1], &slice, &unit, &path, &err),
+				 0);
+		assert_string_equal(slice, ok[i][2]);
+		assert_string_equal(unit, ok[i][3]);
+		assert_string_equal(path, ok[i][4]);
+		free(slice);
+		free(unit);
+		free(path);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(cgroup_systemd_unit(bad[i], "x", &slice, &unit, &path, &err), -1);
+		assert_null(slice);
+		assert_null(unit);
+		assert_null(path);
+		assert_non_null(strstr(err.msg, ".linux.cgroupsPath"));
+	}
+	assert_int_equal(cgroup_systemd_unit("a:b", "x", &slice, &unit, &path, &err), -1);
+	assert_non_null(strstr(err.msg, "\"slice:prefix:name\""));
+}
+
+static void test_systemd_values(void **state)
+{
+	static const char *const masks[][2] = {
+		{ "0", "01" }, { "0-3", "0f" }, { "1,3", "0a" }, { "0-2,9", "0702" },
+		{ "8", "0001" }, { "", "" },
+	};
+	static const char *const anns[][2] = {
+		{ "uint64 123456789", "TimeoutStopUSec=t:123456789" },
+		{ "int64 -5", "TimeoutStopUSec=x:-5" },
+		{ "uint32 7", "TimeoutStopUSec=u:7" },
+		{ "42", "TimeoutStopUSec=i:42" },
+		{ "true", "TimeoutStopUSec=b:true" },
+		{ "'inactive-or-failed'", "TimeoutStopUSec=s:inactive-or-failed" },
+	};
+	struct kerr err;
+	char *out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+		assert_int_equal(cgroup_cpuset_mask(masks[i][0], &out, &err), 0);
+		assert_string_equal(out, masks[i][1]);
+		free(out);
+	}
+	assert_int_equal(cgroup_cpuset_mask("3-1", &out, &err), -1);
+	assert_int_equal(cgroup_cpuset_mask("a", &out, &err), -1);
+	assert_int_equal(cgroup_cpuset_mask("99999", &out, &err), -1);
+	/* 50000/100000 is 50 %; 12345/100000 rounds up to 13 %; -1 is infinity */
+	assert_int_equal(cgroup_systemd_quota_per_sec(50000, 100000), 500000);
+	assert_int_equal(cgroup_systemd_quota_per_sec(12345, 100000), 130000);
+	assert_int_equal(cgroup_systemd_quota_per_sec(20000, 0), 200000);
+	assert_true(cgroup_systemd_quota_per_sec(-1, 100000) == UINT64_MAX);
+	for (size_t i = 0; i < sizeof(anns) / sizeof(anns[0]); i++) {
+		assert_int_equal(cgroup_systemd_annotation("org.systemd.property.TimeoutStopUSec",
+							   anns[i][0], &out, &err), 0);
+		assert_string_equal(out, anns[i][1]);
+		free(out);
+	}
+	assert_int_equal(cgroup_systemd_annotation("org.systemd.property.X", "uint64 -1", &out,
+						   &err), -1);
+	assert_non_null(strstr(err.msg, "org.systemd.property.X"));
+	assert_int_equal(cgroup_systemd_annotation("org.systemd.property.X", "@as []", &out,
+						   &err), -1);
+	assert_int_equal(cgroup_systemd_annotation("org.systemd.property.", "1", &out, &err), -1);
+}
+
+static const char *find_prop(char **v, size_t n, const char *name)
+{
+	size_t l = strlen(name);
+
+	for (size_t i = n; i-- > 0;)
+		if (!strncmp(v[i], name, l) && v[i][l] == '=')
+			return v[i] + l + 1;
+	return NULL;
+}
+
+static void test_systemd_props(void **state)
+{
+	static const char cfg[] =
+		"{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},"
+		"\"process\":{\"args\":[\"true\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}},"
+		"\"annotations\":{\"org.systemd.property.TimeoutStopUSec\":\"uint64 9\","
+		"\"org.systemd.property.CPUWeight\":\"uint64 7\",\"other\":\"x\"},"
+		"\"linux\":{\"resources\":{\"memory\":{\"limit\":1048576,\"swap\":3145728},"
+		"\"cpu\":{\"shares\":1024,\"quota\":50000,\"period\":100000,\"cpus\":\"0-1\"},"
+		"\"pids\":{\"limit\":-1},\"blockIO\":{\"weight\":500}}}}";
+	struct spec_errors errs = { 0 };
+	struct spec s = { 0 };
+	struct kerr err;
+	char **v;
+	size_t n;
+
+	(void)state;
+	if (spec_parse(cfg, sizeof(cfg) - 1, "config.json", &s, &errs) < 0)
+		fail_msg("%s", errs.n ? errs.msg[0] : "?");
+	/* v2 scope */
+	assert_int_equal(cgroup_systemd_props(&s, "c1", "system.slice", "kura-c1.scope", true, 42,
+					      &v, &n, &err), 0);
+	assert_null(v[n]);
+	assert_string_equal(find_prop(v, n, "Description"), "s:kura container c1");
+	assert_string_equal(find_prop(v, n, "Slice"), "s:system.slice");
+	assert_string_equal(find_prop(v, n, "PIDs"), "au:42");
+	assert_string_equal(find_prop(v, n, "Delegate"), "b:true");
+	assert_string_equal(find_prop(v, n, "IOAccounting"), "b:true");
+	assert_string_equal(find_prop(v, n, "MemoryMax"), "t:1048576");
+	assert_string_equal(find_prop(v, n, "MemorySwapMax"), "t:2097152");
+	/* the annotation comes last and wins over the converted shares */
+	assert_string_equal(find_prop(v, n, "CPUWeight"), "t:7");
+	assert_string_equal(find_prop(v, n, "CPUQuotaPerSecUSec"), "t:500000");
+	assert_string_equal(find_prop(v, n, "CPUQuotaPeriodUSec"), "t:100000");
+	assert_string_equal(find_prop(v, n, "AllowedCPUs"), "ay:03");
+	assert_string_equal(find_prop(v, n, "TasksMax"), "t:18446744073709551615");
+	assert_string_equal(find_prop(v, n, "IOWeight"), "t:4950");
+	assert_string_equal(find_prop(v, n, "TimeoutStopUSec"), "t:9");
+	assert_null(find_prop(v, n, "other"));
+	assert_null(find_prop(v, n, "MemoryLimit"));
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	/* v1: the v1 names; a slice unit has no PIDs and no Slice */
+	assert_int_equal(cgroup_systemd_props(&s, "c1", "system.slice", "c1.slice", false, 42, &v,
+					      &n, &err), 0);
+	assert_string_equal(find_prop(v, n, "MemoryLimit"), "t:1048576");
+	assert_string_equal(find_prop(v, n, "CPUShares"), "t:1024");
+	assert_string_equal(find_prop(v, n, "BlockIOWeight"), "t:500");
+	assert_string_equal(find_prop(v, n, "BlockIOAccounting"), "b:true");
+	assert_null(find_prop(v, n, "PIDs"));
+	assert_null(find_prop(v, n, "Slice"));
+	assert_null(find_prop(v, n, "MemorySwapMax"));
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	spec_free(&s);
+	spec_errors_free(&errs);
+}
+
 /* ---- the v2 device filter ---- */
 
 static void test_bpf_build(void **state)
@@ -706,6 +922,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_nested_and_destroy, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_from_json_rejects_foreign_dirs),
 		cmocka_unit_test(test_bpf_build),
+		cmocka_unit_test(test_resources_warning),
+		cmocka_unit_test(test_systemd_expand_slice),
+		cmocka_unit_test(test_systemd_unit),
+		cmocka_unit_test(test_systemd_values),
+		cmocka_unit_test(test_systemd_props),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

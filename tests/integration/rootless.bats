@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# Rootless: kura run by an unprivileged user (nobody) with `kura spec
+# --rootless`'s config.  Such a user may not make cgroups here; with nothing
+# to limit kura runs the container without one, as runc does, and with a
+# limit it refuses with a clear error and leaves nothing behind.
+
+load helpers
+
+NOBODY=65534
+
+setup() {
+	setup_bundle
+	# the user must reach kura, its shim, the bundle and the state dir
+	mkdir -p "$TMP/bin" "$ROOT"
+	cp "$REPO/build/kura" "$REPO/build/kura-shim" "$TMP/bin/"
+	rm -f "$BUNDLE/config.json"
+	chown -R "$NOBODY:$NOBODY" "$TMP"
+	chmod 755 "$TMP"
+	as_nobody "$TMP/bin/kura" spec --rootless --bundle "$BUNDLE"
+	config_set '.process.terminal = false | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map"]'
+	chown "$NOBODY:$NOBODY" "$BUNDLE/config.json"
+}
+
+teardown() {
+	teardown_bundle
+	left=$(find /sys/fs/cgroup -maxdepth 6 -name "*$ID*" 2>/dev/null || true)
+	if [ -n "$left" ]; then
+		echo "left behind: $left" >&2
+		return 1
+	fi
+}
+
+as_nobody() {
+	setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups -- "$@"
+}
+
+kura_nobody() {
+	as_nobody "$TMP/bin/kura" --root "$ROOT" "$@"
+}
+
+@test "rootless: nobody runs a container as root of its own user namespace, without a cgroup" {
+	run kura_nobody run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	# container uid 0 is nobody on the host, one id mapped
+	[[ "${lines[1]}" =~ ^[[:space:]]*0[[:space:]]+$NOBODY[[:space:]]+1$ ]]
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "rootless: create, start, state and delete" {
+	config_set '.process.args = ["sleep", "100"]'
+	chown "$NOBODY:$NOBODY" "$BUNDLE/config.json"
+	kura_nobody create --bundle "$BUNDLE" "$ID"
+	[ "$(kura_nobody state "$ID" | jq -r .status)" = created ]
+	kura_nobody start "$ID"
+	[ "$(kura_nobody state "$ID" | jq -r .status)" = running ]
+	pid=$(kura_nobody state "$ID" | jq -r .pid)
+	[ "$(stat -c %u "/proc/$pid")" = "$NOBODY" ]
+	kura_nobody delete --force "$ID"
+	[ ! -e "$ROOT/$ID" ]
+	# killed: gone, or a zombie until the host's init reaps it
+	for _ in $(seq 50); do
+		[ -e "/proc/$pid" ] || break
+		grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null && break
+		sleep 0.02
+	done
+	[ ! -e "/proc/$pid" ] || grep -q '^State:[[:space:]]*Z' "/proc/$pid/status"
+}
+
+@test "rootless: a limit without a cgroup to put it in is a clear error" {
+	config_set '.linux.resources = {"pids": {"limit": 10}}'
+	chown "$NOBODY:$NOBODY" "$BUNDLE/config.json"
+	run kura_nobody run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cgroup: mkdir /sys/fs/cgroup/"*"Permission denied"* ]]
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "rootless: a cgroupsPath asked for must be made" {
+	config_set --arg p "/kura-test-$ID" '.linux.cgroupsPath = $p'
+	chown "$NOBODY:$NOBODY" "$BUNDLE/config.json"
+	run kura_nobody run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Permission denied"* ]]
+	[ ! -e "$ROOT/$ID" ]
+}
