@@ -736,7 +736,8 @@ int container_destroy(struct container *c, const struct spec *known, struct kerr
 	if (s) {
 		_cleanup_free_ char *state = container_state_text(c, "stopped");
 
-		if (hooks_run(&s->hooks.poststop, "poststop", state, &e2) < 0)
+		/* a failing poststop hook is a warning; the others still run */
+		if (hooks_run_all(&s->hooks.poststop, "poststop", state, &e2) < 0)
 			log_warn("%s", e2.msg);
 		/*
 		 * Without a mount namespace of its own the container's mounts

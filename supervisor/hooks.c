@@ -247,3 +247,22 @@ int hooks_run(const struct spec_hook_list *l, const char *kind, const char *stat
 			return -1;
 	return 0;
 }
+
+int hooks_run_all(const struct spec_hook_list *l, const char *kind, const char *state_json,
+		  struct kerr *err)
+{
+	size_t failed = 0;
+	struct kerr one;
+
+	if (!l)
+		return 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (hook_run_one(&l->v[i], kind, i, state_json, &one) == 0)
+			continue;
+		if (failed++ == 0)
+			*err = one;
+	}
+	if (failed > 1)
+		kerr_wrap(err, "%zu %s hooks failed, the first", failed, kind);
+	return failed ? -1 : 0;
+}

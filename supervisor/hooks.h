@@ -13,5 +13,12 @@
  */
 int hooks_run(const struct spec_hook_list *l, const char *kind, const char *state_json,
 	      struct kerr *err);
+/*
+ * poststop: every hook runs even when one fails (the spec: warn and go on).
+ * Returns -1 when any failed, err holding the first failure and a count of
+ * the others.
+ */
+int hooks_run_all(const struct spec_hook_list *l, const char *kind, const char *state_json,
+		  struct kerr *err);
 
 #endif

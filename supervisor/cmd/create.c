@@ -162,7 +162,7 @@ int cmd_run(struct kura_global *g, int argc, char **argv)
 		struct spec_hook_list *l = &s.hooks.poststart;
 		_cleanup_free_ char *state = container_state_text(&c, "running");
 
-		if (hooks_run(l, "poststart", state, &err) < 0)
+		if (hooks_run_all(l, "poststart", state, &err) < 0)
 			log_warn("%s", err.msg);
 	}
 	if (o.detach) {

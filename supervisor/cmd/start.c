@@ -51,7 +51,7 @@ int cmd_start(struct kura_global *g, int argc, char **argv)
 	{
 		_cleanup_free_ char *state = container_state_text(&c, "running");
 
-		if (hooks_run(&s.hooks.poststart, "poststart", state, &err) < 0)
+		if (hooks_run_all(&s.hooks.poststart, "poststart", state, &err) < 0)
 			log_warn("%s", err.msg);
 	}
 	spec_free(&s);

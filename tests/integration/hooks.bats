@@ -138,11 +138,14 @@ wait_status() { # STATUS
 	[ ! -e "$root/$id" ]
 }
 
-@test "a failing poststart hook only warns: the container runs" {
-	bundle_edit '.process.args = ["/bin/sleep", "1000"] | .hooks.poststart = [{path: "/bin/false"}]'
+# runtime-spec 1.2: a failing poststart hook is a warning, the remaining hooks run
+@test "a failing poststart hook only warns: the next hooks run, the container runs" {
+	bundle_edit --argjson ps "$(hook_logger poststart "$log")" \
+		'.process.args = ["/bin/sleep", "1000"] | .hooks.poststart = [{path: "/bin/false"}, $ps]'
 	kura_bg create --bundle "$bundle" "$id" || { cat "$tmp/err"; false; }
 	kura_bg start "$id" || { cat "$tmp/err"; false; }
 	grep -q 'poststart hook #0 /bin/false: exit status 1' "$tmp/err"
+	[ "$(cat "$log")" = "poststart running" ]
 	[ "$(kura state "$id" | jq -r .status)" = running ]
 }
 
@@ -173,5 +176,22 @@ wait_status() { # STATUS
 	kura delete --force "$id"
 	run cat "$log"
 	[ "$output" = "poststop stopped" ]
+	[ ! -e "$root/$id" ]
+}
+
+@test "poststop: a failing hook is a warning, the next hooks still run, delete succeeds" {
+	bundle_edit --argjson pst "$(hook_logger poststop "$log")" \
+		'.process.args = ["/bin/true"] |
+		 .hooks.poststop = [{path: "/bin/false"}, $pst, {path: "/bin/sh", args: ["sh", "-c", "exit 3"]}]'
+	kura create --bundle "$bundle" "$id"
+	kura start "$id"
+	for _ in $(seq 50); do
+		[ "$(kura state "$id" | jq -r .status)" = stopped ] && break
+		sleep 0.1
+	done
+	run kura delete "$id"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"2 poststop hooks failed, the first: poststop hook #0 /bin/false: exit status 1"* ]]
+	[ "$(cat "$log")" = "poststop stopped" ]
 	[ ! -e "$root/$id" ]
 }
