@@ -455,6 +455,12 @@ static int rootfs_prepare_(const struct rootfs_opts *o, struct kerr *err)
 		return kerr_set(err, "root.path must be an absolute path");
 	if (propagation_flag(prop, &pflag, err) < 0)
 		return -1;
+	/*
+	 * An unbindable / could not give the rootfs its bind below: slave
+	 * until the pivot, after which rootfs_pivot makes the new / unbindable.
+	 */
+	if (pflag & MS_UNBINDABLE)
+		pflag = MS_SLAVE | MS_REC;
 	if (!o->shared_mntns && mount(NULL, "/", NULL, pflag, NULL) < 0)
 		return kerr_errno(err, errno, "set propagation of /");
 	if (!o->shared_mntns && (pflag & MS_SHARED) && rootfs_parent_private(o->rootfs, err) < 0)

@@ -90,6 +90,25 @@ static bool dev_wants_ro(const struct spec *s)
 	return false;
 }
 
+/* rootfsPropagation on the new root: unbindable ones only when `last`. */
+static int root_propagation(const struct rootfs_opts *o, bool last, struct kerr *err)
+{
+	const struct spec *s = o->spec;
+	const char *prop = s->has_linux ? s->linux_.rootfs_propagation : NULL;
+	const struct mountopt *e;
+
+	if (!prop || !*prop || o->shared_mntns)
+		return 0;
+	e = mountopt_lookup(prop);
+	if (!e || e->kind != MOUNTOPT_PROPAGATION)
+		return kerr_set(err, "rootfsPropagation: unknown value \"%s\"", prop);
+	if (!!(e->flag & MS_UNBINDABLE) != last)
+		return 0;
+	if (mount(NULL, "/", NULL, e->flag, NULL) < 0)
+		return kerr_errno(err, errno, "rootfsPropagation %s", prop);
+	return 0;
+}
+
 int rootfs_finalize(const struct rootfs_opts *o, struct kerr *err)
 {
 	const struct spec *s = o->spec;
@@ -111,14 +130,11 @@ int rootfs_finalize(const struct rootfs_opts *o, struct kerr *err)
 	}
 	if (s->root.readonly && mntfd_setattr(rootfd, false, MOUNT_ATTR_RDONLY, 0, -1, err) < 0)
 		return kerr_wrap(err, "root.readonly");
-	return 0;
+	return root_propagation(o, true, err);
 }
 
 int rootfs_pivot(const struct rootfs_opts *o, struct kerr *err)
 {
-	const struct spec *s = o->spec;
-	const char *prop = s->has_linux ? s->linux_.rootfs_propagation : NULL;
-
 	if (o->shared_mntns) {
 		if (root_chroot(o->rootfs, err) < 0)
 			return -1;
@@ -128,16 +144,11 @@ int rootfs_pivot(const struct rootfs_opts *o, struct kerr *err)
 		return -1;
 	/*
 	 * Only now: set before the pivot, a shared propagation would reach the
-	 * host through the rootfs bind's peers.
+	 * host through the rootfs bind's peers.  Unbindable waits for the end
+	 * of rootfs_finalize: the read-only and masked paths are binds.
 	 */
-	if (prop && *prop) {
-		const struct mountopt *e = mountopt_lookup(prop);
-
-		if (!e || e->kind != MOUNTOPT_PROPAGATION)
-			return kerr_set(err, "rootfsPropagation: unknown value \"%s\"", prop);
-		if (mount(NULL, "/", NULL, e->flag, NULL) < 0)
-			return kerr_errno(err, errno, "rootfsPropagation %s", prop);
-	}
+	if (root_propagation(o, false, err) < 0)
+		return -1;
 	if (!o->finalize_later)
 		return rootfs_finalize(o, err);
 	return 0;

@@ -143,6 +143,17 @@ mi_line() {
 	[[ "$(mi_line /)" == *" shared:"* ]]
 }
 
+@test "mounts: rootfsPropagation unbindable makes the root unbindable, the host's / untouched" {
+	host_root=$(awk '$5 == "/" {print $7}' /proc/self/mountinfo)
+	for p in unbindable runbindable; do
+		config_set --arg p "$p" '.linux.rootfsPropagation = $p'
+		in_container 'cat /proc/self/mountinfo'
+		[ "$status" -eq 0 ]
+		[[ "$(mi_line /)" == *" unbindable "* ]]
+	done
+	[ "$(awk '$5 == "/" {print $7}' /proc/self/mountinfo)" = "$host_root" ]
+}
+
 @test "mounts: an idmapped bind shows the mapped owners" {
 	echo x > "$SRC/owned-by-root"
 	chown 0:0 "$SRC/owned-by-root"
