@@ -169,6 +169,9 @@ int cgroup_systemd_annotation(const char *key, const char *value, char **out, st
 int cgroup_systemd_props(const struct spec *s, const char *id, const char *slice,
 			 const char *unit, bool v2, pid_t pid, char ***out, size_t *n,
 			 struct kerr *err);
+/* Device rules -> DeviceAllow=a(ss):... (1), nothing to say (0); proc_devices: its text. */
+int cgroup_systemd_device_props(const struct spec_device_cgroup *rules, size_t n,
+				const char *proc_devices, char **out, struct kerr *err);
 /* Stop the unit (systemd removes its cgroup); a unit already gone is no error. */
 int cgroup_systemd_stop(const struct cgroup *cg, struct kerr *err);
 /* SetUnitProperties for `update`. */

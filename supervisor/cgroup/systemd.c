@@ -338,6 +338,126 @@ static int resource_props(const struct spec_resources *r, bool v2, struct props 
 	return oom ? kerr_errno(err, ENOMEM, "systemd properties") : 0;
 }
 
+/*
+ * The name /proc/devices gives a major of type 'c' or 'b' ("pts" for c 136),
+ * for DeviceAllow's "char-NAME"; NULL when it has none kura can name.
+ */
+static char *proc_devices_name(const char *proc_devices, char type, int64_t major)
+{
+	const char *section = type == 'b' ? "Block devices:" : "Character devices:";
+	const char *p = proc_devices ? strstr(proc_devices, section) : NULL;
+
+	if (!p)
+		return NULL;
+	p = strchr(p, '\n');
+	while (p && *++p && *p != '\n') { /* a blank line ends the section */
+		char name[64];
+		long long m;
+
+		if (sscanf(p, "%lld %63s", &m, name) == 2 && m == major && !strchr(name, '/'))
+			return strdup(name);
+		p = strchr(p, '\n');
+	}
+	return NULL;
+}
+
+/* One rule as a DeviceAllow entry ("/dev/char/1:3 rwm", "char-pts rwm"), or NULL. */
+static char *device_entry(const struct spec_device_cgroup *d, const char *proc_devices)
+{
+	const char *kind = d->type == 'b' ? "block" : "char";
+	const char *acc = d->access && *d->access ? d->access : "rwm";
+	bool any_major = !d->has_major || d->major < 0, any_minor = !d->has_minor || d->minor < 0;
+	char *e = NULL;
+
+	if (any_major) {
+		if (asprintf(&e, "%s-* %s", kind, acc) < 0)
+			e = NULL;
+	} else if (any_minor) {
+		_cleanup_free_ char *name = proc_devices_name(proc_devices, d->type, d->major);
+
+		/* a major /proc/devices does not name: systemd cannot say it */
+		if (name && asprintf(&e, "%s-%s %s", kind, name, acc) < 0)
+			e = NULL;
+	} else if (asprintf(&e, "/dev/%s/%lld:%lld %s", kind, (long long)d->major,
+			    (long long)d->minor, acc) < 0) {
+		e = NULL;
+	}
+	return e;
+}
+
+static bool same_device(const struct spec_device_cgroup *a, const struct spec_device_cgroup *b)
+{
+	int64_t ma = a->has_major ? a->major : -1, mb = b->has_major ? b->major : -1;
+	int64_t na = a->has_minor ? a->minor : -1, nb = b->has_minor ? b->minor : -1;
+
+	return a->type == b->type && ma == mb && na == nb;
+}
+
+/*
+ * kura's device rules (last match wins, default deny) as systemd's allow
+ * list, so systemd, when it applies the unit again (daemon-reload,
+ * SetUnitProperties), keeps what kura enforces instead of "allow all"
+ * (cgroup v1).  Returns 1 with *out the DeviceAllow=a(ss) argument (the
+ * caller adds DevicePolicy=strict), 0 when every device is allowed (nothing
+ * to say), -1 on error.  A deny carved out of a wider allow cannot be said
+ * to systemd; kura's own rules still hold it.
+ */
+int cgroup_systemd_device_props(const struct spec_device_cgroup *rules, size_t n,
+				const char *proc_devices, char **out, struct kerr *err)
+{
+	_cleanup_free_ const struct spec_device_cgroup **allowed = calloc(n + 1, sizeof(*allowed));
+	size_t k = 0, len;
+	bool all = false;
+	char *buf;
+
+	*out = NULL;
+	if (!allowed)
+		return kerr_errno(err, ENOMEM, "DeviceAllow");
+	for (size_t i = 0; i < n; i++) {
+		const struct spec_device_cgroup *d = &rules[i];
+		bool every = (d->type == 'a' || d->type == 0) && (!d->has_major || d->major < 0) &&
+			     (!d->has_minor || d->minor < 0);
+
+		if (every) {
+			all = d->allow;
+			k = 0;
+		} else if (d->allow && !all) {
+			allowed[k++] = d;
+		} else if (!d->allow) {
+			size_t w = 0;
+
+			for (size_t j = 0; j < k; j++)
+				if (!same_device(allowed[j], d))
+					allowed[w++] = allowed[j];
+			k = w;
+		}
+	}
+	if (all)
+		return 0;
+	/* "DeviceAllow=a(ss):PATH PERMS,PATH PERMS" */
+	buf = strdup("DeviceAllow=a(ss):");
+	len = buf ? strlen(buf) : 0;
+	for (size_t j = 0; buf && j < k; j++) {
+		_cleanup_free_ char *e = device_entry(allowed[j], proc_devices);
+		char *nb;
+
+		if (!e)
+			continue;
+		nb = realloc(buf, len + strlen(e) + 2);
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = nb;
+		len += (size_t)sprintf(buf + len, "%s%s", buf[len - 1] == ':' ? "" : ",", e);
+	}
+	if (!buf)
+		return kerr_errno(err, ENOMEM, "DeviceAllow");
+	*out = buf;
+	return 1;
+}
+
 #define PROP_ANNOTATION "org.systemd.property."
 
 /*
@@ -489,6 +609,21 @@ int cgroup_systemd_props(const struct spec *s, const char *id, const char *slice
 		goto nomem;
 	if (r && resource_props(r, v2, &p, err) < 0)
 		goto fail;
+	if (s->has_linux) {
+		_cleanup_free_ struct spec_device_cgroup *devs = NULL;
+		_cleanup_free_ char *procdev = util_read_file("/proc/devices", NULL, err);
+		_cleanup_free_ char *allow = NULL;
+		size_t n_devs = 0;
+		int has;
+
+		if (cgroup_device_rules(&s->linux_, r, &devs, &n_devs) < 0)
+			goto nomem;
+		has = cgroup_systemd_device_props(devs, n_devs, procdev, &allow, err);
+		if (has < 0)
+			goto fail;
+		if (has && (prop_add(&p, "DevicePolicy=s:strict") || prop_add(&p, "%s", allow)))
+			goto nomem;
+	}
 	/* the config's own properties last: systemd takes the last of a name */
 	for (size_t i = 0; i < s->annotations.n; i++) {
 		const struct spec_kv *kv = &s->annotations.v[i];

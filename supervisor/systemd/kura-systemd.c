@@ -12,7 +12,8 @@
  *
  * PROP is NAME=SIG:VALUE with SIG one of b (true/false), t, x, u, i (decimal),
  * s (the rest of the argument), ay (hex bytes), au (comma-separated
- * decimals), as (comma-separated strings).  A failed start job and a stop
+ * decimals), as (comma-separated strings), a(ss) (comma-separated pairs, the
+ * two strings of each split at the first space).  A failed start job and a stop
  * are followed by ResetFailedUnit, so the name can be used again.
  * It talks to the system bus (DBUS_SYSTEM_BUS_ADDRESS is honoured).  Errors go
  * to stderr as one line; the exit status is 0 or 1.
@@ -104,36 +105,42 @@ static int append_bytes(sd_bus_message *m, const char *hex)
 	return r;
 }
 
-static int append_strs(sd_bus_message *m, const char *list)
+static int item_str(sd_bus_message *m, char *t)
 {
-	char *dup = strdup(list), *save = NULL;
-	int r;
-
-	if (!dup)
-		return -ENOMEM;
-	r = sd_bus_message_open_container(m, 'a', "s");
-	for (char *t = strtok_r(dup, ",", &save); r >= 0 && t; t = strtok_r(NULL, ",", &save))
-		r = sd_bus_message_append_basic(m, 's', t);
-	free(dup);
-	return r < 0 ? r : sd_bus_message_close_container(m);
+	return sd_bus_message_append_basic(m, 's', t);
 }
 
-static int append_u32s(sd_bus_message *m, const char *list)
+static int item_pair(sd_bus_message *m, char *t)
+{
+	char *sp = strchr(t, ' ');
+
+	if (!sp)
+		return -EINVAL;
+	*sp = '\0';
+	return sd_bus_message_append(m, "(ss)", t, sp + 1);
+}
+
+static int item_u32(sd_bus_message *m, char *t)
+{
+	uint64_t v;
+
+	if (parse_u64(t, &v) < 0 || v > UINT32_MAX)
+		return -EINVAL;
+	return sd_bus_message_append_basic(m, 'u', &(uint32_t){ (uint32_t)v });
+}
+
+/* An array of `contents` from a comma-separated list, one item() each. */
+static int append_list(sd_bus_message *m, const char *list, const char *contents,
+		       int (*item)(sd_bus_message *, char *))
 {
 	char *dup = strdup(list), *save = NULL;
 	int r;
 
 	if (!dup)
 		return -ENOMEM;
-	r = sd_bus_message_open_container(m, 'a', "u");
-	for (char *t = strtok_r(dup, ",", &save); r >= 0 && t; t = strtok_r(NULL, ",", &save)) {
-		uint64_t v;
-
-		if (parse_u64(t, &v) < 0 || v > UINT32_MAX)
-			r = -EINVAL;
-		else
-			r = sd_bus_message_append_basic(m, 'u', &(uint32_t){ (uint32_t)v });
-	}
+	r = sd_bus_message_open_container(m, 'a', contents);
+	for (char *t = strtok_r(dup, ",", &save); r >= 0 && t; t = strtok_r(NULL, ",", &save))
+		r = item(m, t);
 	free(dup);
 	return r < 0 ? r : sd_bus_message_close_container(m);
 }
@@ -142,7 +149,7 @@ static int append_u32s(sd_bus_message *m, const char *list)
 static int append_prop(sd_bus_message *m, const char *arg)
 {
 	const char *eq = strchr(arg, '='), *colon = eq ? strchr(eq, ':') : NULL;
-	char name[256], sig[4];
+	char name[256], sig[8];
 	const char *val;
 	uint64_t u;
 	int64_t x;
@@ -184,9 +191,11 @@ static int append_prop(sd_bus_message *m, const char *arg)
 	} else if (!strcmp(sig, "ay")) {
 		r = append_bytes(m, val);
 	} else if (!strcmp(sig, "au")) {
-		r = append_u32s(m, val);
+		r = append_list(m, val, "u", item_u32);
 	} else if (!strcmp(sig, "as")) {
-		r = append_strs(m, val);
+		r = append_list(m, val, "s", item_str);
+	} else if (!strcmp(sig, "a(ss)")) {
+		r = append_list(m, val, "(ss)", item_pair);
 	} else {
 		r = -EINVAL;
 	}

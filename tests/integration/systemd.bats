@@ -185,6 +185,12 @@ scope_with_limit() {
 		calls StartTransientUnit | jq -e '.props.BlockIOAccounting == true and
 			.props.MemoryLimit == 67108864 and (.props | has("IOAccounting") or has("MemoryMax") | not)'
 	fi
+	# the device rules, so systemd applying the unit again keeps them (v1: it
+	# would write "a" to devices.allow otherwise)
+	calls StartTransientUnit | jq -e '.props.DevicePolicy == "strict" and
+		any(.props.DeviceAllow[]; . == ["/dev/char/1:3", "rwm"]) and
+		any(.props.DeviceAllow[]; . == ["char-pts", "rwm"]) and
+		(any(.props.DeviceAllow[]; .[0] == "/dev/char/10:229") | not)'
 	jq -e --arg u "kura-$ID.scope" 'select(.event == "job" and .unit == $u) | .result == "done"' "$MOCKLOG"
 	skura delete --force "$ID"
 	[ ! -d "$ROOT/$ID" ]

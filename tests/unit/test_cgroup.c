@@ -782,6 +782,53 @@ static void test_systemd_values(void **state)
 	assert_int_equal(cgroup_systemd_annotation("org.systemd.property.", "1", &out, &err), -1);
 }
 
+static void test_systemd_devices(void **state)
+{
+	static const char procdev[] = "Character devices:\n  1 mem\n  4 /dev/vc/0\n  4 tty\n"
+				      "136 pts\n\nBlock devices:\n  8 sd\n136 notachar\n";
+	struct spec_device_cgroup deny_all = { .allow = false, .type = 'a' };
+	struct spec_device_cgroup allow_all = { .allow = true };
+	struct spec_device_cgroup null_dev = { .allow = true, .type = 'c', .has_major = true,
+					       .major = 1, .has_minor = true, .minor = 3,
+					       .access = "rw" };
+	struct spec_device_cgroup deny_null = null_dev;
+	struct spec_device_cgroup pts = { .allow = true, .type = 'c', .has_major = true,
+					  .major = 136, .access = "rwm" };
+	struct spec_device_cgroup tty = { .allow = true, .type = 'c', .has_major = true,
+					  .major = 4 };
+	struct spec_device_cgroup sd = { .allow = true, .type = 'b', .has_major = true,
+					 .major = 8, .has_minor = true, .minor = -1 };
+	struct spec_device_cgroup unnamed = { .allow = true, .type = 'c', .has_major = true,
+					      .major = 99 };
+	struct spec_device_cgroup mknod = { .allow = true, .type = 'c', .access = "m" };
+	struct spec_device_cgroup v[8];
+	struct kerr err;
+	char *out;
+
+	(void)state;
+	deny_null.allow = false;
+	/* default deny, then allows: strict, each allow named as systemd reads it */
+	v[0] = deny_all, v[1] = mknod, v[2] = null_dev, v[3] = pts, v[4] = tty, v[5] = sd,
+	v[6] = unnamed;
+	assert_int_equal(cgroup_systemd_device_props(v, 7, procdev, &out, &err), 1);
+	assert_string_equal(out, "DeviceAllow=a(ss):char-* m,/dev/char/1:3 rw,char-pts rwm,"
+				 "char-tty rwm,block-sd rwm");
+	free(out);
+	/* a later deny of the same device takes it out again */
+	v[0] = deny_all, v[1] = null_dev, v[2] = deny_null;
+	assert_int_equal(cgroup_systemd_device_props(v, 3, procdev, &out, &err), 1);
+	assert_string_equal(out, "DeviceAllow=a(ss):");
+	free(out);
+	/* allow-all last: nothing for systemd to restrict */
+	v[0] = deny_all, v[1] = null_dev, v[2] = allow_all;
+	assert_int_equal(cgroup_systemd_device_props(v, 3, procdev, &out, &err), 0);
+	assert_null(out);
+	/* no rules at all is default deny */
+	assert_int_equal(cgroup_systemd_device_props(v, 0, NULL, &out, &err), 1);
+	assert_string_equal(out, "DeviceAllow=a(ss):");
+	free(out);
+}
+
 static const char *find_prop(char **v, size_t n, const char *name)
 {
 	size_t l = strlen(name);
@@ -832,6 +879,9 @@ static void test_systemd_props(void **state)
 	assert_string_equal(find_prop(v, n, "TimeoutStopUSec"), "t:9");
 	assert_null(find_prop(v, n, "other"));
 	assert_null(find_prop(v, n, "MemoryLimit"));
+	/* no devices in the config: default deny plus runc's defaults */
+	assert_string_equal(find_prop(v, n, "DevicePolicy"), "s:strict");
+	assert_non_null(strstr(find_prop(v, n, "DeviceAllow"), "/dev/char/1:3 rwm"));
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
@@ -926,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_systemd_expand_slice),
 		cmocka_unit_test(test_systemd_unit),
 		cmocka_unit_test(test_systemd_values),
+		cmocka_unit_test(test_systemd_devices),
 		cmocka_unit_test(test_systemd_props),
 	};
 
