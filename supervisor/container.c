@@ -404,6 +404,10 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	int minfd = first_free_fd(o->preserve_fds, &n_listen);
 	int keep[8];
 	int n_keep = 0;
+	/* idmapped trees for .mounts, by index (-1: none); NULL when none */
+	_cleanup_free_ int *keep_all = NULL;
+	int *idmap = NULL;
+	_cleanup_free_ char *jidmap = NULL;
 
 	memset(c, 0, sizeof(*c));
 	c->lock_fd = -1;
@@ -526,6 +530,34 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	    (console_fd = console_socket_fd(o->console_socket, o->console_fd, minfd, err)) < 0)
 		goto fail;
 
+	/* 4b. idmapped bind mounts: made here, as root of the host */
+	if (s->n_mounts) {
+		int made = rootfs_idmap_prepare(s, bundle, &idmap, err);
+		json_t *a;
+
+		if (made < 0)
+			goto fail;
+		if (made == 0) {
+			rootfs_idmap_close(idmap, s->n_mounts);
+			idmap = NULL;
+		}
+		a = idmap ? json_array() : NULL;
+		for (size_t i = 0; idmap && i < s->n_mounts; i++) {
+			if (idmap[i] >= 0 && (idmap[i] = fd_move_above(idmap[i], minfd)) < 0) {
+				kerr_errno(err, errno, "idmapped mount");
+				json_decref(a);
+				goto fail;
+			}
+			json_array_append_new(a, json_integer(idmap[i]));
+		}
+		jidmap = a ? json_dumps(a, JSON_COMPACT) : NULL;
+		json_decref(a);
+		if (idmap && !jidmap) {
+			kerr_errno(err, ENOMEM, "init data");
+			goto fail;
+		}
+	}
+
 	/* 5. init data */
 	{
 		_cleanup_free_ char *jid = json_str(o->id);
@@ -546,13 +578,13 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 			     "{\"mode\":\"create\",\"id\":%s,\"bundle\":%s,\"rootfs\":%s,"
 			     "\"noPivot\":%s,\"noNewKeyring\":%s,\"fifoFd\":%d,"
 			     "\"consoleSocketFd\":%d,\"preserveFds\":%d,\"listenFds\":%lld,"
-			     "\"cgroupV2\":%s,\"cgroupsV1\":%s",
+			     "\"cgroupV2\":%s,\"cgroupsV1\":%s,\"idmapFds\":%s",
 			     jid, jb, jr, o->no_pivot ? "true" : "false",
 			     o->no_new_keyring ? "true" : "false", fifo_fd, console_fd,
 			     o->preserve_fds, n_listen,
 			     (c->cg ? cgroup_made_in(c->cg) : cgroup_detect()) == CGROUP_V2 ? "true"
 											  : "false",
-			     jcg ? jcg : "[]") < 0) {
+			     jcg ? jcg : "[]", jidmap ? jidmap : "[]") < 0) {
 			head = NULL;
 			kerr_errno(err, ENOMEM, "init data");
 			goto fail;
@@ -567,6 +599,15 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	keep[n_keep++] = fifo_fd;
 	if (console_fd >= 0)
 		keep[n_keep++] = console_fd;
+	keep_all = calloc((size_t)n_keep + s->n_mounts, sizeof(int));
+	if (!keep_all) {
+		kerr_errno(err, ENOMEM, "spawn");
+		goto fail;
+	}
+	memcpy(keep_all, keep, (size_t)n_keep * sizeof(int));
+	for (size_t i = 0; idmap && i < s->n_mounts; i++)
+		if (idmap[i] >= 0)
+			keep_all[n_keep++] = idmap[i];
 	{
 		/* pure v2: the shim is born in the cgroup (clone3 CLONE_INTO_CGROUP) */
 		_cleanup_close_ int cg_fd = c->cg ? cgroup_v2_fd(c->cg) : -1;
@@ -577,7 +618,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 			.join_pid = 0,
 			.has_oom_score_adj = s->process.has_oom_score_adj,
 			.oom_score_adj = s->process.oom_score_adj,
-			.keep_fds = keep,
+			.keep_fds = keep_all,
 			.n_keep_fds = n_keep,
 			.data_fd = data_fd,
 			.before_blob = create_enter_cgroup,
@@ -590,6 +631,9 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	}
 	close(data_fd);
 	data_fd = -1;
+	/* the init has its own copies */
+	rootfs_idmap_close(idmap, s->n_mounts);
+	idmap = NULL;
 	c->pid = res.init_pid;
 	if (state_proc_stat(c->pid, &c->start_time, NULL) < 0) {
 		kerr_set(err, "container init %d exited early", (int)c->pid);
@@ -608,6 +652,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	return 0;
 
 fail:
+	rootfs_idmap_close(idmap, s->n_mounts);
 	if (res.sync_fd >= 0)
 		close(res.sync_fd);
 	if (res.init_pid > 0) {

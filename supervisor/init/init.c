@@ -40,6 +40,8 @@ struct init_data {
 	const char *id;
 	const char *rootfs;
 	bool no_pivot, no_new_keyring, cgroup_v2;
+	int *idmap_fds;
+	size_t n_idmap_fds;
 	int fifo_fd, console_fd, mntns_fd;
 	int preserve_fds, listen_fds;
 	struct rootfs_cgroup_v1 *cgv1;
@@ -79,7 +81,7 @@ static int data_read(int fd, struct init_data *d, char **text, char **config, si
 {
 	size_t len;
 	char *nl;
-	const json_t *cg, *e;
+	const json_t *cg, *e, *idm;
 	size_t i;
 
 	*text = util_read_fd(fd, &len, err);
@@ -107,6 +109,16 @@ static int data_read(int fd, struct init_data *d, char **text, char **config, si
 	d->listen_fds = data_int(d->head, "listenFds", 0);
 	if (!d->mode || !d->id)
 		return kerr_set(err, "init data: no mode or id");
+	/* idmapped trees kura made on the host, by .mounts index (-1: none) */
+	idm = json_object_get(d->head, "idmapFds");
+	if (json_is_array(idm) && json_array_size(idm) > 0) {
+		d->idmap_fds = malloc(json_array_size(idm) * sizeof(int));
+		if (!d->idmap_fds)
+			return kerr_errno(err, ENOMEM, "init data");
+		json_array_foreach(idm, i, e)
+			d->idmap_fds[i] = json_is_integer(e) ? (int)json_integer_value(e) : -1;
+		d->n_idmap_fds = json_array_size(idm);
+	}
 	cg = json_object_get(d->head, "cgroupsV1");
 	if (json_is_array(cg) && json_array_size(cg) > 0) {
 		d->cgv1 = calloc(json_array_size(cg), sizeof(*d->cgv1));
@@ -264,6 +276,10 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 		.n_cgroups_v1 = d->n_cgv1,
 		.cgroup_v2 = d->cgroup_v2,
 	};
+
+	/* the config kura made the trees for is this one: same mounts, same order */
+	if (d->idmap_fds && d->n_idmap_fds == s->n_mounts)
+		ro.idmap_fds = d->idmap_fds;
 
 	if (mnt && mnt->path) {
 		int fd = open(mnt->path, O_RDONLY | O_CLOEXEC);

@@ -142,15 +142,61 @@ static int mount_fs(const struct mount_ctx *c, unsigned long flags, unsigned pfl
  * recursive attributes before anyone can see it, then attached onto the
  * destination fd; flags need a remount (the first bind ignores them).
  */
+/* The mount entry's index in .mounts, for its prepared idmapped tree. */
+static int prepared_tree(const struct mount_ctx *c)
+{
+	const struct spec *s = c->o->spec;
+
+	if (!c->o->idmap_fds || c->m < s->mounts || c->m >= s->mounts + s->n_mounts)
+		return -1;
+	return c->o->idmap_fds[c->m - s->mounts];
+}
+
+static bool wants_idmap(const struct spec_mount *m, const struct mount_opts *mo)
+{
+	return mo->idmap || mo->ridmap || m->n_uid_mappings || m->n_gid_mappings;
+}
+
+/* A detached clone of the source, idmapped when the mount asks for it. */
+static int bind_tree(const struct spec_mount *m, const struct mount_opts *mo,
+		     const struct spec_linux *lx, int srcdfd, const char *src, bool recursive,
+		     struct kerr *err)
+{
+	_cleanup_close_ int tree = mntfd_clone(srcdfd, src, recursive, err);
+	_cleanup_close_ int userns = -1;
+
+	if (tree < 0)
+		return -1;
+	if (wants_idmap(m, mo)) {
+		struct spec_mount own = *m;
+
+		/* no mappings of its own: the container's user namespace's */
+		if (!own.n_uid_mappings && !own.n_gid_mappings && lx) {
+			own.uid_mappings = lx->uid_mappings;
+			own.n_uid_mappings = lx->n_uid_mappings;
+			own.gid_mappings = lx->gid_mappings;
+			own.n_gid_mappings = lx->n_gid_mappings;
+		}
+		userns = mntfd_userns(&own, err);
+		if (userns < 0)
+			return -1;
+		if (mntfd_setattr(tree, mo->ridmap, MOUNT_ATTR_IDMAP, 0, userns, err) < 0)
+			return kerr_wrap(err, "idmap");
+	}
+	return take_fd(&tree);
+}
+
 static int mount_bind_from(const struct mount_ctx *c, int srcdfd, const char *src,
 			   bool recursive, unsigned long flags, struct kerr *err)
 {
 	_cleanup_close_ int dst = -1;
 	_cleanup_close_ int tree = -1;
-	_cleanup_close_ int userns = -1;
+	int prepared = prepared_tree(c);
 	struct stat st;
 
-	if (src[0] ? fstatat(srcdfd, src, &st, 0) < 0 : fstat(srcdfd, &st) < 0)
+	/* a tree kura made on the host: its root is what the source was */
+	if (prepared >= 0 ? fstat(prepared, &st) < 0
+			  : src[0] ? fstatat(srcdfd, src, &st, 0) < 0 : fstat(srcdfd, &st) < 0)
 		return kerr_errno(err, errno, "stat %s", src[0] ? src : "source");
 	if (S_ISDIR(st.st_mode))
 		dst = pathres_mkdir_all(c->rootfd, c->dest, 0755, 0, err);
@@ -158,16 +204,12 @@ static int mount_bind_from(const struct mount_ctx *c, int srcdfd, const char *sr
 		dst = pathres_create_file(c->rootfd, c->dest, 0644, err);
 	if (dst < 0 || dest_fd_check(c, dst, true, err) < 0)
 		return -1;
-	tree = mntfd_clone(srcdfd, src, recursive, err);
+	if (prepared >= 0)
+		tree = fcntl(prepared, F_DUPFD_CLOEXEC, 3);
+	else
+		tree = bind_tree(c->m, &c->mo, NULL, srcdfd, src, recursive, err);
 	if (tree < 0)
-		return -1;
-	if (c->mo.idmap || c->mo.ridmap || c->m->n_uid_mappings || c->m->n_gid_mappings) {
-		userns = mntfd_userns(c->m, err);
-		if (userns < 0)
-			return -1;
-		if (mntfd_setattr(tree, c->mo.ridmap, MOUNT_ATTR_IDMAP, 0, userns, err) < 0)
-			return kerr_wrap(err, "idmap");
-	}
+		return prepared >= 0 ? kerr_errno(err, errno, "dup") : -1;
 	if (mntfd_attach(tree, dst, err) < 0)
 		return -1;
 	flags &= ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT);
@@ -496,4 +538,65 @@ int rootfs_prepare(const struct rootfs_opts *o, struct kerr *err)
 
 	umask(old);
 	return r;
+}
+
+/* ---- idmapped trees, made by the supervisor ---- */
+
+void rootfs_idmap_close(int *fds, size_t n)
+{
+	for (size_t i = 0; fds && i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+}
+
+int rootfs_idmap_prepare(const struct spec *s, const char *bundle, int **fds,
+			 struct kerr *err)
+{
+	_cleanup_close_ int bdir = -1;
+	int made = 0;
+	int *v;
+
+	*fds = NULL;
+	v = malloc((s->n_mounts + 1) * sizeof(*v));
+	if (!v)
+		return kerr_errno(err, ENOMEM, "idmap");
+	for (size_t i = 0; i < s->n_mounts; i++)
+		v[i] = -1;
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+		struct mount_opts mo;
+		int dfd = AT_FDCWD;
+		bool bind;
+
+		if (mountopts_parse(&m->options, &mo, err) < 0)
+			goto fail;
+		bind = (mo.flags & MS_BIND) || str_eq(m->type, "bind");
+		if (!bind || !wants_idmap(m, &mo) || !m->source) {
+			mountopts_free(&mo);
+			continue;
+		}
+		/* runc runs from the bundle: a relative source is the bundle's */
+		if (m->source[0] != '/' && bundle) {
+			if (bdir < 0 && (bdir = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+				kerr_errno(err, errno, "open bundle %s", bundle);
+				mountopts_free(&mo);
+				goto fail;
+			}
+			dfd = bdir;
+		}
+		v[i] = bind_tree(m, &mo, s->has_linux ? &s->linux_ : NULL, dfd, m->source,
+				 (mo.flags & MS_REC) != 0, err);
+		mountopts_free(&mo);
+		if (v[i] < 0) {
+			kerr_wrap(err, "mount %s", m->destination ? m->destination : m->source);
+			goto fail;
+		}
+		made++;
+	}
+	*fds = v;
+	return made;
+fail:
+	rootfs_idmap_close(v, s->n_mounts);
+	return -1;
 }

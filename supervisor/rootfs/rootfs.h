@@ -42,7 +42,24 @@ struct rootfs_opts {
 	 * read-only /proc/sys of readonlyPaths would refuse (runc's order).
 	 */
 	bool finalize_later;
+	/*
+	 * Per .mounts entry, the idmapped tree kura made for it on the host
+	 * (rootfs_idmap_prepare), or -1; NULL when there are none.
+	 */
+	const int *idmap_fds;
 };
+
+/*
+ * In the supervisor, as root of the host: the detached, idmapped trees of
+ * the bind mounts that ask for one ("idmap", "ridmap", uidMappings), made
+ * before the container exists.  Inside a user namespace the init could not
+ * make them: idmapping a host filesystem needs CAP_SYS_ADMIN over it.  A
+ * mount with no mappings of its own takes the container's.  *fds gets one
+ * entry per mount (-1: none); returns how many were made.
+ */
+int rootfs_idmap_prepare(const struct spec *s, const char *bundle, int **fds,
+			 struct kerr *err);
+void rootfs_idmap_close(int *fds, size_t n);
 
 /*
  * Before pivot_root: rootfsPropagation, the bind of root.path onto itself,

@@ -82,14 +82,7 @@ teardown() {
 }
 
 @test "devices: in a user namespace the host's nodes are bind-mounted" {
-	config_set '.linux.namespaces += [{"type": "user"}]
-		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-		| .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)
-		| .mounts |= map(select(.type != "cgroup"))'
-	chown -R 100000:100000 "$BUNDLE/rootfs"
-	# the container's root (host uid 100000) must be able to reach its rootfs
-	chmod 755 "$TMP" "$BUNDLE"
+	userns_config
 	in_container 'stat -c "%t:%T" /dev/null /dev/urandom; echo x > /dev/null && echo null-works; cat /proc/self/mountinfo'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "1:3" ]

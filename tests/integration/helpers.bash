@@ -33,6 +33,18 @@ in_container() {
 	run kura run "${@:2}" --bundle "$BUNDLE" "$ID"
 }
 
+# userns_config: the container gets a user namespace, its root host uid and gid
+# 100000 (65536 ids); the rootfs is made theirs and reachable for them
+userns_config() {
+	config_set '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)
+		| .mounts |= map(select(.type != "cgroup"))'
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	chmod 755 "$TMP" "$BUNDLE"
+}
+
 # status_of [ID]: the status `kura state` reports (default: this test's $ID)
 status_of() {
 	kura state "${1:-$ID}" | jq -r .status

@@ -168,6 +168,42 @@ mi_line() {
 	[ "$(stat -c %u "$SRC/owned-by-root")" = 0 ]
 }
 
+# kura idmaps on the host (root there) and hands the init the tree: inside
+# its own user namespace the init may not idmap a host filesystem
+@test "mounts: idmapped binds in a container with its own user namespace" {
+	echo x > "$SRC/owned-by-root"
+	chown 0:0 "$SRC/owned-by-root"
+	mkdir -p "$TMP/own"
+	echo y > "$TMP/own/owned-by-2000"
+	chown 2000:3000 "$TMP/own/owned-by-2000"
+	userns_config
+	# "idmap" alone: the container's mappings; host root's file is the container root's
+	add_mount "{\"destination\": \"/idm\", \"type\": \"bind\", \"source\": \"$SRC\", \"options\": [\"bind\", \"idmap\"]}"
+	# mappings of its own: host 2000:3000 on disk shows as 5:6 in the container
+	add_mount "{\"destination\": \"/own\", \"type\": \"bind\", \"source\": \"$TMP/own\", \"options\": [\"rbind\"],
+		\"uidMappings\": [{\"containerID\": 2000, \"hostID\": 100005, \"size\": 1}],
+		\"gidMappings\": [{\"containerID\": 3000, \"hostID\": 100006, \"size\": 1}]}"
+	# without idmap the same file is nobody's in there
+	add_mount "{\"destination\": \"/plain\", \"type\": \"bind\", \"source\": \"$SRC\", \"options\": [\"bind\"]}"
+	in_container 'stat -c "%u %g" /idm/owned-by-root /own/owned-by-2000 /plain/owned-by-root; echo z > /idm/new; cat /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "0 0" ]
+	[ "${lines[1]}" = "5 6" ]
+	[ "${lines[2]}" = "65534 65534" ]
+	[[ "$(mi_line /idm)" == *idmapped* ]]
+	# written by the container's root through the mapping: host root's on disk
+	[ "$(stat -c '%u %g' "$SRC/new")" = "0 0" ]
+	[ "$(stat -c %u "$SRC/owned-by-root")" = 0 ]
+}
+
+@test "mounts: idmap with no mappings anywhere is a clear error, nothing left" {
+	add_mount "{\"destination\": \"/idm\", \"type\": \"bind\", \"source\": \"$SRC\", \"options\": [\"bind\", \"idmap\"]}"
+	in_container 'true'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"mount /idm: idmap: uidMappings and gidMappings are required"* ]]
+	[ ! -e "$ROOT/$ID" ]
+}
+
 @test "mounts: an unknown filesystem type fails with the mount named" {
 	add_mount '{"destination": "/bad", "type": "nosuchfs", "source": "none"}'
 	in_container 'true'
