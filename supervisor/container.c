@@ -26,6 +26,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "rootfs.h"
+#include "seccomp_cache.h"
 #include "spawn.h"
 #include "sync.h"
 #include "util.h"
@@ -408,6 +409,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	_cleanup_free_ int *keep_all = NULL;
 	int *idmap = NULL;
 	_cleanup_free_ char *jidmap = NULL;
+	_cleanup_close_ int seccomp_fd = -1;
 
 	memset(c, 0, sizeof(*c));
 	c->lock_fd = -1;
@@ -558,6 +560,10 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 		}
 	}
 
+	/* 4c. the seccomp filter, compiled (or cached) here */
+	if (seccomp_prepare(s, config_text, config_len, g->root, minfd, &seccomp_fd, err) < 0)
+		goto fail;
+
 	/* 5. init data */
 	{
 		_cleanup_free_ char *jid = json_str(o->id);
@@ -578,13 +584,13 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 			     "{\"mode\":\"create\",\"id\":%s,\"bundle\":%s,\"rootfs\":%s,"
 			     "\"noPivot\":%s,\"noNewKeyring\":%s,\"fifoFd\":%d,"
 			     "\"consoleSocketFd\":%d,\"preserveFds\":%d,\"listenFds\":%lld,"
-			     "\"cgroupV2\":%s,\"cgroupsV1\":%s,\"idmapFds\":%s",
+			     "\"cgroupV2\":%s,\"cgroupsV1\":%s,\"idmapFds\":%s,\"seccompFd\":%d",
 			     jid, jb, jr, o->no_pivot ? "true" : "false",
 			     o->no_new_keyring ? "true" : "false", fifo_fd, console_fd,
 			     o->preserve_fds, n_listen,
 			     (c->cg ? cgroup_made_in(c->cg) : cgroup_detect()) == CGROUP_V2 ? "true"
 											  : "false",
-			     jcg ? jcg : "[]", jidmap ? jidmap : "[]") < 0) {
+			     jcg ? jcg : "[]", jidmap ? jidmap : "[]", seccomp_fd) < 0) {
 			head = NULL;
 			kerr_errno(err, ENOMEM, "init data");
 			goto fail;
@@ -599,6 +605,8 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	keep[n_keep++] = fifo_fd;
 	if (console_fd >= 0)
 		keep[n_keep++] = console_fd;
+	if (seccomp_fd >= 0)
+		keep[n_keep++] = seccomp_fd;
 	keep_all = calloc((size_t)n_keep + s->n_mounts, sizeof(int));
 	if (!keep_all) {
 		kerr_errno(err, ENOMEM, "spawn");
@@ -816,8 +824,11 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 	struct spawn_result res = { .init_pid = -1, .sync_fd = -1 };
 	long long n_listen;
 	int minfd = first_free_fd(o->preserve_fds, &n_listen);
-	int keep[4];
+	int keep[5];
 	int n_keep = 0;
+	_cleanup_close_ int seccomp_fd = -1;
+	const char *slash = strrchr(c->dir, '/');
+	_cleanup_free_ char *root = slash ? strndup(c->dir, (size_t)(slash - c->dir)) : NULL;
 
 	snprintf(path, sizeof(path), "%s/config.json", c->dir);
 	config_text = util_read_file(path, &config_len, err);
@@ -834,13 +845,16 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 	if ((o->console_socket || o->console_fd >= 0) &&
 	    (console_fd = console_socket_fd(o->console_socket, o->console_fd, minfd, err)) < 0)
 		goto fail;
+	if (seccomp_prepare(&s, config_text, config_len, root, minfd, &seccomp_fd, err) < 0)
+		goto fail;
 	{
 		_cleanup_free_ char *jid = json_str(c->id);
 
 		if (asprintf(&head,
 			     "{\"mode\":\"exec\",\"id\":%s,\"mntnsFd\":%d,\"consoleSocketFd\":%d,"
-			     "\"preserveFds\":%d,\"listenFds\":%lld,\"process\":%s",
-			     jid, mnt_fd, console_fd, o->preserve_fds, n_listen, o->process_json) < 0) {
+			     "\"preserveFds\":%d,\"listenFds\":%lld,\"seccompFd\":%d,\"process\":%s",
+			     jid, mnt_fd, console_fd, o->preserve_fds, n_listen, seccomp_fd,
+			     o->process_json) < 0) {
 			head = NULL;
 			kerr_errno(err, ENOMEM, "init data");
 			goto fail;
@@ -853,6 +867,8 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 	keep[n_keep++] = mnt_fd;
 	if (console_fd >= 0)
 		keep[n_keep++] = console_fd;
+	if (seccomp_fd >= 0)
+		keep[n_keep++] = seccomp_fd;
 	{
 		_cleanup_close_ int cg_fd = c->cg ? cgroup_v2_fd(c->cg) : -1;
 		struct spawn_req req = {

@@ -60,7 +60,11 @@ int cmd_list(struct kura_global *g, int argc, char **argv)
 		while ((e = readdir(d))) {
 			char **nids;
 
-			if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+			struct kerr skip;
+
+			/* only containers: not "@seccomp" (the filter cache), nor dot files */
+			if (e->d_name[0] == '.' || e->d_type != DT_DIR ||
+			    state_validate_id(e->d_name, &skip) < 0)
 				continue;
 			nids = realloc(ids, (n + 1) * sizeof(*ids));
 			if (!nids)

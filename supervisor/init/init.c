@@ -27,6 +27,7 @@
 #include "process.h"
 #include "rootfs.h"
 #include "spec.h"
+#include "process_seccomp.h"
 #include "sync.h"
 #include "util.h"
 
@@ -109,6 +110,9 @@ static int data_read(int fd, struct init_data *d, char **text, char **config, si
 	d->listen_fds = data_int(d->head, "listenFds", 0);
 	if (!d->mode || !d->id)
 		return kerr_set(err, "init data: no mode or id");
+	/* the seccomp program kura compiled, a sealed memfd */
+	if (data_int(d->head, "seccompFd", -1) >= 0)
+		seccomp_use_prepared(data_int(d->head, "seccompFd", -1));
 	/* idmapped trees kura made on the host, by .mounts index (-1: none) */
 	idm = json_object_get(d->head, "idmapFds");
 	if (json_is_array(idm) && json_array_size(idm) > 0) {

@@ -20,8 +20,14 @@ int seccomp_build(const struct spec_seccomp *s, scmp_filter_ctx *out, struct ker
 /* Whether a rule or the default action is SCMP_ACT_NOTIFY. */
 bool seccomp_uses_notify(const struct spec_seccomp *s);
 
+/* Compile to the BPF program seccomp(2) takes (*bpf: malloc'ed sock_filters). */
+int seccomp_compile(const struct spec_seccomp *s, void **bpf, size_t *len, struct kerr *err);
+
+/* In the init half: the memfd of the program kura compiled; seccomp_apply loads it. */
+void seccomp_use_prepared(int fd);
+
 /*
- * Build and load.  With SCMP_ACT_NOTIFY the listener fd goes to kura on
+ * Build (or take the prepared program) and load with seccomp(2).  With SCMP_ACT_NOTIFY the listener fd goes to kura on
  * sync_fd (SYNC_SECCOMP_FD) and this waits for SYNC_SECCOMP_DONE.
  */
 int seccomp_apply(const struct spec_seccomp *s, int sync_fd, struct kerr *err);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/filter.h>
@@ -301,85 +302,112 @@ static bool seccomp_has_flag(const struct spec_seccomp *s, const char *flag)
 	return false;
 }
 
-/*
- * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV with a libseccomp older than 2.6
- * (Debian 12 has 2.5.4): libseccomp still compiles the filter, and kura
- * installs its BPF with seccomp(2) and the flags itself.  Returns the
- * listener fd (notify), 0, or -1.
- */
-static int seccomp_load_raw(scmp_filter_ctx ctx, const struct spec_seccomp *s, bool notify,
-			    struct kerr *err)
+int seccomp_compile(const struct spec_seccomp *s, void **bpf, size_t *len, struct kerr *err)
 {
-	_cleanup_close_ int mfd = memfd_create("kura-seccomp-bpf", MFD_CLOEXEC);
-	_cleanup_free_ struct sock_filter *insns = NULL;
-	struct sock_fprog prog;
-	unsigned int flags = SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	_cleanup_close_ int mfd = -1;
+	scmp_filter_ctx ctx;
 	off_t size;
+	void *buf;
 	int r;
 
-	if (mfd < 0)
+	*bpf = NULL;
+	*len = 0;
+	if (seccomp_build(s, &ctx, err) < 0)
+		return -1;
+	mfd = memfd_create("kura-seccomp-bpf", MFD_CLOEXEC);
+	if (mfd < 0) {
+		seccomp_release(ctx);
 		return kerr_errno(err, errno, "seccomp: memfd");
+	}
 	r = seccomp_export_bpf(ctx, mfd);
+	seccomp_release(ctx);
 	if (r < 0)
 		return kerr_errno(err, -r, "seccomp: export the filter");
 	size = lseek(mfd, 0, SEEK_END);
-	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) || size > 65536 * 8)
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) ||
+	    size > BPF_MAXINSNS * (off_t)sizeof(struct sock_filter))
 		return kerr_set(err, "seccomp: exported filter of %lld bytes", (long long)size);
-	insns = malloc((size_t)size);
-	if (!insns || pread(mfd, insns, (size_t)size, 0) != size)
-		return kerr_errno(err, insns ? errno : ENOMEM, "seccomp: read the filter");
-	prog.len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
-	prog.filter = insns;
+	buf = malloc((size_t)size);
+	if (!buf)
+		return kerr_errno(err, ENOMEM, "seccomp");
+	if (pread(mfd, buf, (size_t)size, 0) != size) {
+		free(buf);
+		return kerr_errno(err, errno, "seccomp: read the filter");
+	}
+	*bpf = buf;
+	*len = (size_t)size;
+	return 0;
+}
+
+/*
+ * Install a compiled filter with seccomp(2) and the spec's flags, as
+ * libseccomp's seccomp_load would (and WAIT_KILLABLE_RECV, which Debian's
+ * libseccomp 2.5 cannot set).  Returns the listener fd (notify), 0, or -1.
+ */
+static int seccomp_load_bpf(const struct spec_seccomp *s, const void *bpf, size_t len,
+			    bool notify, struct kerr *err)
+{
+	struct sock_fprog prog = {
+		.len = (unsigned short)(len / sizeof(struct sock_filter)),
+		.filter = (struct sock_filter *)bpf,
+	};
+	unsigned int flags = 0;
+	int r;
+
 	if (notify)
 		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
 	if (seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_LOG"))
 		flags |= SECCOMP_FILTER_FLAG_LOG;
 	if (seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"))
 		flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	if (seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"))
+		flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 	/* TSYNC and NEW_LISTENER exclude each other; the init half has one thread anyway */
 	if (!notify && seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_TSYNC"))
 		flags |= SECCOMP_FILTER_FLAG_TSYNC;
 	r = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
-	if (r < 0)
+	if (r < 0 && (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) && errno == EINVAL)
 		return kerr_errno(err, errno, ".linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+	if (r < 0)
+		return kerr_errno(err, errno, "seccomp: load the filter");
 	return notify ? r : 0;
+}
+
+static int prepared_fd = -1;
+
+void seccomp_use_prepared(int fd)
+{
+	prepared_fd = fd;
 }
 
 int seccomp_apply(const struct spec_seccomp *s, int sync_fd, struct kerr *err)
 {
-	scmp_filter_ctx ctx;
 	bool notify = seccomp_uses_notify(s);
-	int r, listener = -1;
+	_cleanup_free_ void *bpf = NULL;
+	size_t len = 0;
+	int r;
 
 	if (!s->present)
 		return 0;
-	if (seccomp_build(s, &ctx, err) < 0)
+	if (prepared_fd >= 0) {
+		/* compiled by kura before the container existed (and cached) */
+		struct stat st;
+
+		if (fstat(prepared_fd, &st) < 0 || st.st_size <= 0 ||
+		    st.st_size > BPF_MAXINSNS * (off_t)sizeof(struct sock_filter) ||
+		    st.st_size % (off_t)sizeof(struct sock_filter))
+			return kerr_set(err, "seccomp: the compiled filter kura passed is unusable");
+		len = (size_t)st.st_size;
+		bpf = malloc(len);
+		if (!bpf)
+			return kerr_errno(err, ENOMEM, "seccomp");
+		if (pread(prepared_fd, bpf, len, 0) != (ssize_t)len)
+			return kerr_errno(err, errno, "seccomp: read the compiled filter");
+	} else if (seccomp_compile(s, &bpf, &len, err) < 0) {
 		return -1;
-#if !(SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6))
-	if (seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")) {
-		r = seccomp_load_raw(ctx, s, notify, err);
-		seccomp_release(ctx);
-		if (r < 0)
-			return -1;
-		return notify ? seccomp_send_listener(r, sync_fd, err) : 0;
 	}
-#endif
-	r = seccomp_load(ctx);
-	if (r < 0) {
-		seccomp_release(ctx);
-		return kerr_errno(err, -r, "seccomp: load the filter");
-	}
-	if (notify) {
-		listener = seccomp_notify_fd(ctx);
-		if (listener < 0) {
-			seccomp_release(ctx);
-			return kerr_errno(err, -listener, "seccomp: get the notify fd");
-		}
-		if (seccomp_send_listener(listener, sync_fd, err) < 0) {
-			seccomp_release(ctx);
-			return -1;
-		}
-	}
-	seccomp_release(ctx);
-	return 0;
+	r = seccomp_load_bpf(s, bpf, len, notify, err);
+	if (r < 0)
+		return -1;
+	return notify ? seccomp_send_listener(r, sync_fd, err) : 0;
 }

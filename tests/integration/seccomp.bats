@@ -218,3 +218,36 @@ PY
 		[ "$output" = ran ]
 	done
 }
+
+# kura compiles a profile once: the program is kept under the state root,
+# keyed by the whole profile (and kura's, libseccomp's and the kernel's
+# versions), and a file that does not match its key exactly is not used
+@test "seccomp: the compiled filter is cached per profile; a wrong cache file is never loaded" {
+	block_mkdir
+	in_container 'mkdir /tmp/a; echo rc=$?'
+	[[ "$output" == *"Function not implemented"* ]]
+	cache=$(ls "$ROOT"/@seccomp/*.bpf)
+	[ "$(echo "$cache" | wc -l)" -eq 1 ]
+	[ "$(stat -c %a "$cache")" = 600 ]
+	[ "$(stat -c %a "$ROOT/@seccomp")" = 700 ]
+	# the second run loads the cached program: same behaviour
+	in_container 'mkdir /tmp/a; echo rc=$?'
+	[[ "$output" == *"Function not implemented"* ]]
+	# another profile gets its own entry; the state root lists no container
+	config_set '.linux.seccomp.syscalls[0].errnoRet = 1'
+	in_container 'mkdir /tmp/a; echo rc=$?'
+	[[ "$output" == *"Operation not permitted"* ]]
+	[ "$(ls "$ROOT"/@seccomp/*.bpf | wc -l)" -eq 2 ]
+	[ -z "$(kura list -q)" ]
+	# a cache file replaced by the program of another profile (same name, other key)
+	other=$(ls "$ROOT"/@seccomp/*.bpf | grep -v "$cache")
+	cp "$other" "$cache"
+	block_mkdir
+	in_container 'mkdir /tmp/a; echo rc=$?'
+	[[ "$output" == *"Function not implemented"* ]]
+	# and garbage is recompiled over
+	head -c 4096 /dev/urandom > "$cache"
+	in_container 'mkdir /tmp/a; echo rc=$?'
+	[[ "$output" == *"Function not implemented"* ]]
+	head -c 15 "$cache" | grep -q KURA-SECCOMP-1
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container's seccomp filter, compiled by the supervisor and handed to
+ * the init half as a sealed memfd of BPF.  libseccomp takes ~15 ms of CPU
+ * for an engine's default profile (docker's, podman's: ~440 syscalls, three
+ * architectures) and engines send the same profile to every container, so
+ * the program is kept under the state root, <root>/@seccomp/<hash>.bpf ("@"
+ * is not allowed in a container id).  A cache file holds the whole key it
+ * was compiled for, compared byte for byte before use: the profile as
+ * canonical JSON, kura's version, libseccomp's version and API level, the
+ * kernel; the hash only names the file.  The state root is root's alone
+ * (0700), and /run is emptied at boot.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <dirent.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <seccomp.h>
+
+#include "container.h"
+#include "process_seccomp.h"
+#include "seccomp_cache.h"
+#include "util.h"
+
+#define CACHE_MAGIC "KURA-SECCOMP-1\n"
+#define CACHE_MAX_FILES 64
+
+/* What the compiled program depends on, besides the profile. */
+static char *cache_key(const char *config_text, size_t config_len)
+{
+	json_t *root = json_loadb(config_text, config_len, 0, NULL);
+	const json_t *sec = json_object_get(json_object_get(root, "linux"), "seccomp");
+	const struct scmp_version *v = seccomp_version();
+	_cleanup_free_ char *canon = NULL;
+	struct utsname u;
+	char *key = NULL;
+
+	if (sec)
+		canon = json_dumps(sec, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(root);
+	if (!canon || uname(&u) < 0)
+		return NULL;
+	if (asprintf(&key, "kura %s %s\nlibseccomp %u.%u.%u api %u\nkernel %s %s\n%s",
+		     KURA_VERSION, KURA_COMMIT, v ? v->major : 0, v ? v->minor : 0,
+		     v ? v->micro : 0, seccomp_api_get(), u.release, u.machine, canon) < 0)
+		key = NULL;
+	return key;
+}
+
+/* FNV-1a, 64 bits: names the file, decides nothing. */
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The cached program for exactly this key, or NULL. */
+static void *cache_read(const char *path, const char *key, size_t *len)
+{
+	size_t n = 0, kl = strlen(key), ml = strlen(CACHE_MAGIC);
+	struct kerr ignored;
+	char *buf = util_read_file(path, &n, &ignored);
+	void *bpf;
+
+	if (!buf)
+		return NULL;
+	if (n <= ml + kl + 1 || memcmp(buf, CACHE_MAGIC, ml) || memcmp(buf + ml, key, kl) ||
+	    buf[ml + kl] != '\0' || (n - ml - kl - 1) % 8) {
+		free(buf);
+		return NULL;
+	}
+	*len = n - ml - kl - 1;
+	bpf = malloc(*len);
+	if (bpf)
+		memcpy(bpf, buf + ml + kl + 1, *len);
+	free(buf);
+	return bpf;
+}
+
+static size_t count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Best effort: a cache that cannot be written only costs the next compile. */
+static void cache_write(const char *dir, const char *path, const char *key, const void *bpf,
+			size_t len)
+{
+	size_t ml = strlen(CACHE_MAGIC), kl = strlen(key) + 1;
+	struct kerr ignored;
+	char *buf;
+
+	if ((mkdir(dir, 0700) < 0 && errno != EEXIST) || count_files(dir) >= CACHE_MAX_FILES)
+		return;
+	buf = malloc(ml + kl + len);
+	if (!buf)
+		return;
+	memcpy(buf, CACHE_MAGIC, ml);
+	memcpy(buf + ml, key, kl);
+	memcpy(buf + ml + kl, bpf, len);
+	(void)util_write_atomic(path, buf, ml + kl + len, 0600, &ignored);
+	free(buf);
+}
+
+int seccomp_prepare(const struct spec *s, const char *config_text, size_t config_len,
+		    const char *root, int minfd, int *out, struct kerr *err)
+{
+	_cleanup_free_ char *key = NULL, *dir = NULL, *path = NULL;
+	_cleanup_free_ void *bpf = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t len = 0;
+
+	*out = -1;
+	if (!s->has_linux || !s->linux_.seccomp.present)
+		return 0;
+	key = cache_key(config_text, config_len);
+	if (key && root && asprintf(&dir, "%s/@seccomp", root) >= 0 &&
+	    asprintf(&path, "%s/%016llx.bpf", dir, (unsigned long long)fnv1a(key)) >= 0)
+		bpf = cache_read(path, key, &len);
+	if (!bpf) {
+		if (seccomp_compile(&s->linux_.seccomp, &bpf, &len, err) < 0)
+			return -1;
+		if (key && path)
+			cache_write(dir, path, key, bpf, len);
+	}
+	fd = memfd_create("kura-seccomp", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return kerr_errno(err, errno, "seccomp: memfd");
+	if (util_write_all(fd, bpf, len) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0)
+		return kerr_errno(err, errno, "seccomp: memfd");
+	*out = fd_move_above(take_fd(&fd), minfd);
+	if (*out < 0)
+		return kerr_errno(err, errno, "seccomp: memfd");
+	return 0;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* .linux.seccomp compiled by the supervisor, cached under the state root. */
+#ifndef KURA_SECCOMP_CACHE_H
+#define KURA_SECCOMP_CACHE_H
+
+#include <stddef.h>
+
+#include "kerr.h"
+#include "spec.h"
+
+/*
+ * *out: a sealed memfd (above minfd) of the BPF program for the config's
+ * seccomp profile, for the init half to load; -1 when there is none.
+ * config_text is config.json as read (the profile's JSON is the cache key).
+ */
+int seccomp_prepare(const struct spec *s, const char *config_text, size_t config_len,
+		    const char *root, int minfd, int *out, struct kerr *err);
+
+#endif
