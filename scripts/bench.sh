@@ -1,6 +1,9 @@
 #!/bin/sh
 # Compare kura with crun and runc on one busybox bundle, in one run:
 #   run      `run` of /bin/true (create, start, wait, delete in one command)
+#   seccomp  the same with an engine-sized seccomp profile: an allow-list of
+#            every x86_64 syscall name of the kernel headers (~360), default
+#            errno, three architectures, as docker's and podman's defaults
 #   csd      create + start + delete --force
 #   exec     `exec` of /bin/true into a running container (`sleep 1000`)
 #   rss      peak RSS of the runtime process during `run` (median of RSS_RUNS)
@@ -75,6 +78,7 @@ cleanup() {
 }
 bundle=$work/bundle
 sleeper=$work/sleeper
+secbundle=$work/seccomp
 
 hf() {
 	out=$1
@@ -88,6 +92,7 @@ measure() {
 	rt=$1
 	R=$(rt_base "$rt")
 	hf "$work/$rt-run.json" "$(rt_cmd "$rt" "exec $R run --bundle $bundle r\$\$")"
+	hf "$work/$rt-seccomp.json" "$(rt_cmd "$rt" "exec $R run --bundle $secbundle s\$\$")"
 	hf "$work/$rt-csd.json" "$(rt_cmd "$rt" \
 		"$R create --bundle $bundle c\$\$ && $R start c\$\$ && exec $R delete -f c\$\$")"
 	$R run -d --bundle "$sleeper" sleeper </dev/null >/dev/null 2>&1
@@ -121,6 +126,16 @@ sleeper=$work/sleeper
 mkdir -p "$sleeper"
 jq --arg root "$bundle/rootfs" '.root.path = $root | .process.args = ["/bin/sleep", "1000"]' \
 	"$bundle/config.json" > "$sleeper/config.json"
+
+secbundle=$work/seccomp
+mkdir -p "$secbundle"
+names=$(sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/\1/p' /usr/include/x86_64-linux-gnu/asm/unistd_64.h |
+	jq -R . | jq -s .)
+jq --arg root "$bundle/rootfs" --argjson names "$names" '.root.path = $root |
+	.linux.seccomp = {defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 1,
+		architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+		syscalls: [{names: $names, action: "SCMP_ACT_ALLOW"}]}' \
+	"$bundle/config.json" > "$secbundle/config.json"
 
 mkdir -p "$work/scratch"
 for rt in $runtimes; do
@@ -172,9 +187,10 @@ ratio() { # A B -> A/B
 
 printf '\nmedians over %s runs (rss: %s runs); each run: sh -c exec RUNTIME\n\n' "$runs" "$rss_runs"
 printf '%-22s %10s %10s %10s %12s %12s\n' metric kura crun runc kura/crun kura/runc
-for m in run csd exec rss; do
+for m in run seccomp csd exec rss; do
 	case $m in
 	run) label='run /bin/true (ms)' ;;
+	seccomp) label='run, seccomp (ms)' ;;
 	csd) label='create+start+del (ms)' ;;
 	exec) label='exec /bin/true (ms)' ;;
 	rss) label='peak RSS run (KiB)' ;;
