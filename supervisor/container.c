@@ -561,7 +561,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	}
 
 	/* 4c. the seccomp filter, compiled (or cached) here */
-	if (seccomp_prepare(s, config_text, config_len, g->root, minfd, &seccomp_fd, err) < 0)
+	if (seccomp_prepare(s, g->root, minfd, &seccomp_fd, err) < 0)
 		goto fail;
 
 	/* 5. init data */
@@ -845,7 +845,7 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 	if ((o->console_socket || o->console_fd >= 0) &&
 	    (console_fd = console_socket_fd(o->console_socket, o->console_fd, minfd, err)) < 0)
 		goto fail;
-	if (seccomp_prepare(&s, config_text, config_len, root, minfd, &seccomp_fd, err) < 0)
+	if (seccomp_prepare(&s, root, minfd, &seccomp_fd, err) < 0)
 		goto fail;
 	{
 		_cleanup_free_ char *jid = json_str(c->id);

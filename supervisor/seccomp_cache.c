@@ -22,7 +22,6 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include <jansson.h>
 #include <seccomp.h>
 
 #include "container.h"
@@ -33,24 +32,19 @@
 #define CACHE_MAGIC "KURA-SECCOMP-1\n"
 #define CACHE_MAX_FILES 64
 
-/* What the compiled program depends on, besides the profile. */
-static char *cache_key(const char *config_text, size_t config_len)
+/* What the compiled program depends on: the profile, and what compiles it. */
+static char *cache_key(const struct spec_seccomp *sec)
 {
-	json_t *root = json_loadb(config_text, config_len, 0, NULL);
-	const json_t *sec = json_object_get(json_object_get(root, "linux"), "seccomp");
 	const struct scmp_version *v = seccomp_version();
-	_cleanup_free_ char *canon = NULL;
 	struct utsname u;
 	char *key = NULL;
 
-	if (sec)
-		canon = json_dumps(sec, JSON_SORT_KEYS | JSON_COMPACT);
-	json_decref(root);
-	if (!canon || uname(&u) < 0)
+	if (!sec->canonical || uname(&u) < 0)
 		return NULL;
 	if (asprintf(&key, "kura %s %s\nlibseccomp %u.%u.%u api %u\nkernel %s %s\n%s",
 		     KURA_VERSION, KURA_COMMIT, v ? v->major : 0, v ? v->minor : 0,
-		     v ? v->micro : 0, seccomp_api_get(), u.release, u.machine, canon) < 0)
+		     v ? v->micro : 0, seccomp_api_get(), u.release, u.machine,
+		     sec->canonical) < 0)
 		key = NULL;
 	return key;
 }
@@ -122,8 +116,8 @@ static void cache_write(const char *dir, const char *path, const char *key, cons
 	free(buf);
 }
 
-int seccomp_prepare(const struct spec *s, const char *config_text, size_t config_len,
-		    const char *root, int minfd, int *out, struct kerr *err)
+int seccomp_prepare(const struct spec *s, const char *root, int minfd, int *out,
+		    struct kerr *err)
 {
 	_cleanup_free_ char *key = NULL, *dir = NULL, *path = NULL;
 	_cleanup_free_ void *bpf = NULL;
@@ -133,7 +127,7 @@ int seccomp_prepare(const struct spec *s, const char *config_text, size_t config
 	*out = -1;
 	if (!s->has_linux || !s->linux_.seccomp.present)
 		return 0;
-	key = cache_key(config_text, config_len);
+	key = cache_key(&s->linux_.seccomp);
 	if (key && root && asprintf(&dir, "%s/@seccomp", root) >= 0 &&
 	    asprintf(&path, "%s/%016llx.bpf", dir, (unsigned long long)fnv1a(key)) >= 0)
 		bpf = cache_read(path, key, &len);

@@ -11,9 +11,8 @@
 /*
  * *out: a sealed memfd (above minfd) of the BPF program for the config's
  * seccomp profile, for the init half to load; -1 when there is none.
- * config_text is config.json as read (the profile's JSON is the cache key).
  */
-int seccomp_prepare(const struct spec *s, const char *config_text, size_t config_len,
-		    const char *root, int minfd, int *out, struct kerr *err);
+int seccomp_prepare(const struct spec *s, const char *root, int minfd, int *out,
+		    struct kerr *err);
 
 #endif
