@@ -7,8 +7,8 @@
  * the program is kept under the state root, <root>/@seccomp/<hash>.bpf ("@"
  * is not allowed in a container id).  A cache file holds the whole key it
  * was compiled for, compared byte for byte before use: the profile as
- * canonical JSON, kura's version, libseccomp's version and API level, the
- * kernel; the hash only names the file.  The state root is root's alone
+ * canonical JSON, kura's version and binary, libseccomp's version and API
+ * level, the kernel; the hash only names the file.  The state root is root's alone
  * (0700), and /run is emptied at boot.
  */
 #include <fcntl.h>
@@ -37,13 +37,19 @@ static char *cache_key(const struct spec_seccomp *sec)
 {
 	const struct scmp_version *v = seccomp_version();
 	struct utsname u;
+	struct stat exe;
 	char *key = NULL;
 
-	if (!sec->canonical || uname(&u) < 0)
+	/* this very binary too: a rebuild with the same version string is another compiler */
+	if (!sec->canonical || uname(&u) < 0 || stat("/proc/self/exe", &exe) < 0)
 		return NULL;
-	if (asprintf(&key, "kura %s %s\nlibseccomp %u.%u.%u api %u\nkernel %s %s\n%s",
-		     KURA_VERSION, KURA_COMMIT, v ? v->major : 0, v ? v->minor : 0,
-		     v ? v->micro : 0, seccomp_api_get(), u.release, u.machine,
+	if (asprintf(&key,
+		     "kura %s %s exe %llu:%llu:%lld:%lld.%09ld\nlibseccomp %u.%u.%u api %u\n"
+		     "kernel %s %s\n%s",
+		     KURA_VERSION, KURA_COMMIT, (unsigned long long)exe.st_dev,
+		     (unsigned long long)exe.st_ino, (long long)exe.st_size,
+		     (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec, v ? v->major : 0,
+		     v ? v->minor : 0, v ? v->micro : 0, seccomp_api_get(), u.release, u.machine,
 		     sec->canonical) < 0)
 		key = NULL;
 	return key;
