@@ -8,8 +8,9 @@
  * is not allowed in a container id).  A cache file holds the whole key it
  * was compiled for, compared byte for byte before use: the profile as
  * canonical JSON, kura's version and binary, libseccomp's version and API
- * level, the kernel; the hash only names the file.  The state root is root's alone
- * (0700), and /run is emptied at boot.
+ * level, the kernel; the hash only names the file.  At most 64 files: a hit
+ * touches its file, the one untouched longest makes room.  The state root is
+ * root's alone (0700), and /run is emptied at boot.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -20,6 +21,8 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <dirent.h>
+#include <limits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <seccomp.h>
@@ -88,18 +91,32 @@ static void *cache_read(const char *path, const char *key, size_t *len)
 	return bpf;
 }
 
-static size_t count_files(const char *dir)
+/* At most CACHE_MAX_FILES: the one untouched longest makes room. */
+static void make_room(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
+	char oldest[NAME_MAX + 1] = "";
+	struct timespec when = { 0 };
 	size_t n = 0;
 
 	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
+		return;
+	while ((e = readdir(d))) {
+		struct stat st;
+
+		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		n++;
+		if (!oldest[0] || st.st_mtim.tv_sec < when.tv_sec ||
+		    (st.st_mtim.tv_sec == when.tv_sec && st.st_mtim.tv_nsec < when.tv_nsec)) {
+			snprintf(oldest, sizeof(oldest), "%s", e->d_name);
+			when = st.st_mtim;
+		}
+	}
+	if (n >= CACHE_MAX_FILES && oldest[0])
+		(void)unlinkat(dirfd(d), oldest, 0);
 	closedir(d);
-	return n;
 }
 
 /* Best effort: a cache that cannot be written only costs the next compile. */
@@ -110,8 +127,9 @@ static void cache_write(const char *dir, const char *path, const char *key, cons
 	struct kerr ignored;
 	char *buf;
 
-	if ((mkdir(dir, 0700) < 0 && errno != EEXIST) || count_files(dir) >= CACHE_MAX_FILES)
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return;
+	make_room(dir);
 	buf = malloc(ml + kl + len);
 	if (!buf)
 		return;
@@ -135,8 +153,11 @@ int seccomp_prepare(const struct spec *s, const char *root, int minfd, int *out,
 		return 0;
 	key = cache_key(&s->linux_.seccomp);
 	if (key && root && asprintf(&dir, "%s/@seccomp", root) >= 0 &&
-	    asprintf(&path, "%s/%016llx.bpf", dir, (unsigned long long)fnv1a(key)) >= 0)
+	    asprintf(&path, "%s/%016llx.bpf", dir, (unsigned long long)fnv1a(key)) >= 0) {
 		bpf = cache_read(path, key, &len);
+		if (bpf)
+			(void)utimensat(AT_FDCWD, path, NULL, 0); /* recently used */
+	}
 	if (!bpf) {
 		if (seccomp_compile(&s->linux_.seccomp, &bpf, &len, err) < 0)
 			return -1;

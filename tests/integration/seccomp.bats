@@ -251,3 +251,18 @@ PY
 	[[ "$output" == *"Function not implemented"* ]]
 	head -c 15 "$cache" | grep -q KURA-SECCOMP-1
 }
+
+@test "seccomp: the filter cache keeps at most 64 programs, the least recently used goes" {
+	mkdir -p "$ROOT/@seccomp"
+	chmod 700 "$ROOT/@seccomp"
+	for i in $(seq 64); do
+		printf junk > "$ROOT/@seccomp/old$i.bpf"
+		touch -d "@$((1000000 + i))" "$ROOT/@seccomp/old$i.bpf"
+	done
+	block_mkdir
+	in_container 'mkdir /tmp/a; echo rc=$?'
+	[[ "$output" == *"Function not implemented"* ]]
+	[ "$(ls "$ROOT/@seccomp" | wc -l)" -eq 64 ]
+	[ ! -e "$ROOT/@seccomp/old1.bpf" ]
+	[ -e "$ROOT/@seccomp/old2.bpf" ]
+}
