@@ -266,3 +266,13 @@ PY
 	[ ! -e "$ROOT/@seccomp/old1.bpf" ]
 	[ -e "$ROOT/@seccomp/old2.bpf" ]
 }
+
+@test "seccomp: a process exec'd into the container gets the container's filter" {
+	block_mkdir
+	config_set '.process.args = ["sleep", "1000"]'
+	kura run -d --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+	run kura exec "$ID" sh -c 'grep ^Seccomp: /proc/self/status; mkdir /tmp/x; echo rc=$?'
+	[ "$(status_line Seccomp)" = 2 ]
+	[[ "$output" == *"Function not implemented"* ]]
+	[[ "$output" == *rc=1* ]]
+}
