@@ -405,8 +405,8 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	int minfd = first_free_fd(o->preserve_fds, &n_listen);
 	int keep[8];
 	int n_keep = 0;
+	_cleanup_free_ int *keep_all = NULL; /* keep, then the idmapped trees */
 	/* idmapped trees for .mounts, by index (-1: none); NULL when none */
-	_cleanup_free_ int *keep_all = NULL;
 	int *idmap = NULL;
 	_cleanup_free_ char *jidmap = NULL;
 	_cleanup_close_ int seccomp_fd = -1;
