@@ -152,8 +152,11 @@ int seccomp_prepare(const struct spec *s, const char *root, int minfd, int *out,
 	if (!s->has_linux || !s->linux_.seccomp.present)
 		return 0;
 	key = cache_key(&s->linux_.seccomp);
-	if (key && root && asprintf(&dir, "%s/@seccomp", root) >= 0 &&
-	    asprintf(&path, "%s/%016llx.bpf", dir, (unsigned long long)fnv1a(key)) >= 0) {
+	if (key && root && asprintf(&dir, "%s/@seccomp", root) < 0)
+		dir = NULL;
+	if (dir && asprintf(&path, "%s/%016llx.bpf", dir, (unsigned long long)fnv1a(key)) < 0)
+		path = NULL;
+	if (path) {
 		bpf = cache_read(path, key, &len);
 		if (bpf)
 			(void)utimensat(AT_FDCWD, path, NULL, 0); /* recently used */
@@ -161,7 +164,7 @@ int seccomp_prepare(const struct spec *s, const char *root, int minfd, int *out,
 	if (!bpf) {
 		if (seccomp_compile(&s->linux_.seccomp, &bpf, &len, err) < 0)
 			return -1;
-		if (key && path)
+		if (path)
 			cache_write(dir, path, key, bpf, len);
 	}
 	fd = memfd_create("kura-seccomp", MFD_CLOEXEC | MFD_ALLOW_SEALING);
