@@ -102,7 +102,6 @@ static void seccomp_free(struct spec_seccomp *s)
 	spec_strv_free(&s->flags);
 	free(s->listener_path);
 	free(s->listener_metadata);
-	free(s->canonical);
 	for (size_t i = 0; i < s->n_syscalls; i++) {
 		spec_strv_free(&s->syscalls[i].names);
 		free(s->syscalls[i].action_name);

@@ -280,7 +280,6 @@ static void parse_seccomp(struct pctx *c, const json_t *obj, struct spec_seccomp
 	if (!o)
 		return;
 	s->present = true;
-	s->canonical = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
 	saved = pctx_push_key(c, "seccomp");
 	parse_action(c, o, "defaultAction", &s->default_action_name, &s->default_action);
 	s->has_default_errno_ret = pj_u32(c, o, "defaultErrnoRet", &s->default_errno_ret, 0) > 0;

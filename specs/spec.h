@@ -310,8 +310,6 @@ struct spec_seccomp {
 	char *listener_metadata;
 	struct spec_syscall *syscalls;
 	size_t n_syscalls;
-	/* the object as canonical JSON (sorted keys, compact): the filter cache's key */
-	char *canonical;
 };
 
 struct spec_personality {

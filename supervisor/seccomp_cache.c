@@ -6,8 +6,8 @@
  * architectures) and engines send the same profile to every container, so
  * the program is kept under the state root, <root>/@seccomp/<hash>.bpf ("@"
  * is not allowed in a container id).  A cache file holds the whole key it
- * was compiled for, compared byte for byte before use: the profile as
- * canonical JSON, kura's version and binary, libseccomp's version and API
+ * was compiled for, compared byte for byte before use: every field of the
+ * parsed profile, kura's version and binary, libseccomp's version and API
  * level, the kernel; the hash only names the file.  At most 64 files: a hit
  * touches its file, the one untouched longest makes room.  The state root is
  * root's alone (0700), and /run is emptied at boot.
@@ -35,26 +35,62 @@
 #define CACHE_MAGIC "KURA-SECCOMP-1\n"
 #define CACHE_MAX_FILES 64
 
-/* What the compiled program depends on: the profile, and what compiles it. */
+/* A string, length first: no name can be taken for the next field. */
+static void put_str(FILE *f, const char *v)
+{
+	fprintf(f, "%zu:%s ", v ? strlen(v) : 0, v ? v : "");
+}
+
+static void put_strv(FILE *f, const struct spec_strv *v)
+{
+	fprintf(f, "[%zu ", v->n);
+	for (size_t i = 0; i < v->n; i++)
+		put_str(f, v->v[i]);
+	fputs("] ", f);
+}
+
+/*
+ * What the compiled program depends on: every field of the parsed profile
+ * seccomp_compile reads (so the parser keeps nothing for it), and what
+ * compiles it.
+ */
 static char *cache_key(const struct spec_seccomp *sec)
 {
 	const struct scmp_version *v = seccomp_version();
 	struct utsname u;
 	struct stat exe;
 	char *key = NULL;
+	size_t len = 0;
+	FILE *f;
 
 	/* this very binary too: a rebuild with the same version string is another compiler */
-	if (!sec->canonical || uname(&u) < 0 || stat("/proc/self/exe", &exe) < 0)
+	if (uname(&u) < 0 || stat("/proc/self/exe", &exe) < 0 ||
+	    !(f = open_memstream(&key, &len)))
 		return NULL;
-	if (asprintf(&key,
-		     "kura %s %s exe %llu:%llu:%lld:%lld.%09ld\nlibseccomp %u.%u.%u api %u\n"
-		     "kernel %s %s\n%s",
-		     KURA_VERSION, KURA_COMMIT, (unsigned long long)exe.st_dev,
-		     (unsigned long long)exe.st_ino, (long long)exe.st_size,
-		     (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec, v ? v->major : 0,
-		     v ? v->minor : 0, v ? v->micro : 0, seccomp_api_get(), u.release, u.machine,
-		     sec->canonical) < 0)
-		key = NULL;
+	fprintf(f, "kura %s %s exe %llu:%llu:%lld:%lld.%09ld\nlibseccomp %u.%u.%u api %u\n"
+		   "kernel %s %s\n",
+		KURA_VERSION, KURA_COMMIT, (unsigned long long)exe.st_dev,
+		(unsigned long long)exe.st_ino, (long long)exe.st_size,
+		(long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec, v ? v->major : 0,
+		v ? v->minor : 0, v ? v->micro : 0, seccomp_api_get(), u.release, u.machine);
+	fprintf(f, "default %u %d %u listener %d ", sec->default_action,
+		sec->has_default_errno_ret, sec->default_errno_ret, sec->listener_path != NULL);
+	put_strv(f, &sec->architectures);
+	put_strv(f, &sec->flags);
+	for (size_t i = 0; i < sec->n_syscalls; i++) {
+		const struct spec_syscall *sc = &sec->syscalls[i];
+
+		fprintf(f, "\nsyscall %u %d %u ", sc->action, sc->has_errno_ret, sc->errno_ret);
+		put_strv(f, &sc->names);
+		for (size_t k = 0; k < sc->n_args; k++)
+			fprintf(f, "(%u %d %llu %llu) ", sc->args[k].index, sc->args[k].op,
+				(unsigned long long)sc->args[k].value,
+				(unsigned long long)sc->args[k].value_two);
+	}
+	if (fclose(f) != 0) {
+		free(key);
+		return NULL;
+	}
 	return key;
 }
 
