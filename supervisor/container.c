@@ -533,18 +533,12 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 		goto fail;
 
 	/* 4b. idmapped bind mounts: made here, as root of the host */
-	if (s->n_mounts) {
-		int made = rootfs_idmap_prepare(s, bundle, &idmap, err);
-		json_t *a;
+	if (rootfs_idmap_prepare(s, bundle, &idmap, err) < 0)
+		goto fail;
+	if (idmap) {
+		json_t *a = json_array();
 
-		if (made < 0)
-			goto fail;
-		if (made == 0) {
-			rootfs_idmap_close(idmap, s->n_mounts);
-			idmap = NULL;
-		}
-		a = idmap ? json_array() : NULL;
-		for (size_t i = 0; idmap && i < s->n_mounts; i++) {
+		for (size_t i = 0; i < s->n_mounts; i++) {
 			if (idmap[i] >= 0 && (idmap[i] = fd_move_above(idmap[i], minfd)) < 0) {
 				kerr_errno(err, errno, "idmapped mount");
 				json_decref(a);
@@ -554,7 +548,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 		}
 		jidmap = a ? json_dumps(a, JSON_COMPACT) : NULL;
 		json_decref(a);
-		if (idmap && !jidmap) {
+		if (!jidmap) {
 			kerr_errno(err, ENOMEM, "init data");
 			goto fail;
 		}

@@ -550,6 +550,21 @@ void rootfs_idmap_close(int *fds, size_t n)
 	free(fds);
 }
 
+/* Whether a mount names idmap, ridmap or mappings, before parsing any options. */
+static bool any_asks_idmap(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+
+		if (m->n_uid_mappings || m->n_gid_mappings)
+			return true;
+		for (size_t k = 0; k < m->options.n; k++)
+			if (str_eq(m->options.v[k], "idmap") || str_eq(m->options.v[k], "ridmap"))
+				return true;
+	}
+	return false;
+}
+
 int rootfs_idmap_prepare(const struct spec *s, const char *bundle, int **fds,
 			 struct kerr *err)
 {
@@ -558,6 +573,8 @@ int rootfs_idmap_prepare(const struct spec *s, const char *bundle, int **fds,
 	int *v;
 
 	*fds = NULL;
+	if (!any_asks_idmap(s))
+		return 0; /* the usual case: not even the options are parsed */
 	v = malloc((s->n_mounts + 1) * sizeof(*v));
 	if (!v)
 		return kerr_errno(err, ENOMEM, "idmap");
@@ -593,6 +610,10 @@ int rootfs_idmap_prepare(const struct spec *s, const char *bundle, int **fds,
 			goto fail;
 		}
 		made++;
+	}
+	if (made == 0) {
+		free(v);
+		return 0;
 	}
 	*fds = v;
 	return made;

@@ -55,7 +55,7 @@ struct rootfs_opts {
  * before the container exists.  Inside a user namespace the init could not
  * make them: idmapping a host filesystem needs CAP_SYS_ADMIN over it.  A
  * mount with no mappings of its own takes the container's.  *fds gets one
- * entry per mount (-1: none); returns how many were made.
+ * entry per mount (-1: none), or NULL when none was made; returns how many.
  */
 int rootfs_idmap_prepare(const struct spec *s, const char *bundle, int **fds,
 			 struct kerr *err);
