@@ -76,5 +76,9 @@ bool cgroup_resources_warning(enum cgroup_mode mode, const struct spec_resources
 
 /* `kura events --stats` body (runc's JSON "data" object). */
 json_t *cgroup_stats(const struct cgroup *cg, struct kerr *err);
+/* A counter or limit; UINT64_MAX ("max") included, which jansson cannot hold. */
+json_t *cgroup_json_u64(uint64_t v);
+/* json_dumps (compact) that writes cgroup_json_u64(UINT64_MAX) as the number. */
+char *cgroup_json_dumps(const json_t *j);
 
 #endif

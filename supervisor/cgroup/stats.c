@@ -50,12 +50,48 @@ static uint64_t kv_file(const char *dir, const char *file, const char *key)
 }
 
 /*
- * An integer, so a 64-bit counter keeps every digit; only a value past
- * INT64_MAX (an "unlimited" sentinel) has to go as a real.
+ * jansson's integers stop at INT64_MAX; a v2 "max" read as UINT64_MAX must
+ * still print as runc prints it, 18446744073709551615 (Go's encoding/json
+ * cannot read 1.8e+19 into a uint64).  It travels as this string and
+ * cgroup_json_dumps() writes the number in its place.
  */
-static json_t *num_u64(uint64_t v)
+#define U64_MAX_MARK "\x01u64max"
+#define U64_MAX_DUMPED "\"\\u0001u64max\""
+
+json_t *cgroup_json_u64(uint64_t v)
 {
-	return v <= (uint64_t)INT64_MAX ? json_integer((json_int_t)v) : json_real((double)v);
+	return v <= (uint64_t)INT64_MAX ? json_integer((json_int_t)v) : json_string(U64_MAX_MARK);
+}
+
+char *cgroup_json_dumps(const json_t *j)
+{
+	_cleanup_free_ char *s = json_dumps(j, JSON_COMPACT);
+	const char *num = "18446744073709551615", *p;
+	size_t ml = strlen(U64_MAX_DUMPED), nl = strlen(num), n = 0;
+	char *out, *w;
+
+	if (!s || !strstr(s, U64_MAX_DUMPED))
+		return take_ptr(s);
+	for (p = s; (p = strstr(p, U64_MAX_DUMPED)); p += ml)
+		n++;
+	out = malloc(strlen(s) + n * nl + 1);
+	if (!out)
+		return NULL;
+	w = out;
+	for (p = s;;) {
+		const char *at = strstr(p, U64_MAX_DUMPED);
+
+		if (!at) {
+			strcpy(w, p);
+			break;
+		}
+		memcpy(w, p, (size_t)(at - p));
+		w += at - p;
+		memcpy(w, num, nl);
+		w += nl;
+		p = at + ml;
+	}
+	return out;
 }
 
 static json_t *obj_add(json_t *o, const char *k)
@@ -76,7 +112,7 @@ static json_t *arr_add(json_t *o, const char *k)
 
 static void add_u64(json_t *o, const char *k, uint64_t v)
 {
-	json_object_set_new(o, k, num_u64(v));
+	json_object_set_new(o, k, cgroup_json_u64(v));
 }
 
 static json_t *kv_object(const char *dir, const char *file)
@@ -111,7 +147,7 @@ static json_t *u64_list(const char *dir, const char *file)
 
 		if (end == p)
 			break;
-		json_array_append_new(a, num_u64(v));
+		json_array_append_new(a, cgroup_json_u64(v));
 		p = end;
 	}
 	return a;

@@ -44,7 +44,7 @@ static int duration_parse(const char *s, long long *ms)
 
 static void emit(json_t *ev)
 {
-	char *s = json_dumps(ev, JSON_COMPACT);
+	char *s = cgroup_json_dumps(ev);
 
 	if (s) {
 		printf("%s\n", s);

@@ -636,6 +636,24 @@ static void test_from_json_rejects_foreign_dirs(void **state)
 	}
 }
 
+static void test_stats_u64_max(void **state)
+{
+	json_t *o = json_object();
+	char *text;
+
+	(void)state;
+	/* runc prints v2's "max" as the full uint64, never as a real */
+	json_object_set_new(o, "limit", cgroup_json_u64(UINT64_MAX));
+	json_object_set_new(o, "usage", cgroup_json_u64(4096));
+	json_object_set_new(o, "big", cgroup_json_u64((uint64_t)INT64_MAX));
+	json_object_set_new(o, "text", json_string("u64max"));
+	text = cgroup_json_dumps(o);
+	assert_string_equal(text, "{\"limit\":18446744073709551615,\"usage\":4096,"
+				  "\"big\":9223372036854775807,\"text\":\"u64max\"}");
+	free(text);
+	json_decref(o);
+}
+
 static void test_resources_warning(void **state)
 {
 	struct spec_resources r = { 0 };
@@ -972,6 +990,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_nested_and_destroy, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_from_json_rejects_foreign_dirs),
 		cmocka_unit_test(test_bpf_build),
+		cmocka_unit_test(test_stats_u64_max),
 		cmocka_unit_test(test_resources_warning),
 		cmocka_unit_test(test_systemd_expand_slice),
 		cmocka_unit_test(test_systemd_unit),
