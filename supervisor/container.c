@@ -10,9 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/mman.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -121,19 +119,30 @@ static int state_dir_remove(const char *dir, struct kerr *err)
 	return 0;
 }
 
+/* The container's config.json, as text already read: its first error names the field. */
+static int parse_config(const char *text, size_t len, struct spec *s, struct kerr *err)
+{
+	struct spec_errors errs = { 0 };
+	int r = spec_parse(text, len, "config.json", s, &errs);
+
+	if (r < 0)
+		kerr_set(err, "%s", errs.n ? errs.msg[0] : "config.json: invalid");
+	spec_errors_free(&errs);
+	return r;
+}
+
 int container_load_spec(const struct container *c, struct spec *s, struct kerr *err)
 {
 	char path[PATH_MAX];
-	struct spec_errors errs = { 0 };
+	size_t len = 0;
+	_cleanup_free_ char *text = NULL;
 
 	snprintf(path, sizeof(path), "%s/config.json", c->dir);
-	if (spec_load_file(path, "config.json", s, &errs) < 0) {
-		kerr_set(err, "%s", errs.n ? errs.msg[0] : "config.json: invalid");
-		spec_errors_free(&errs);
-		return -1;
-	}
-	spec_errors_free(&errs);
-	return 0;
+	memset(s, 0, sizeof(*s));
+	text = util_read_file(path, &len, err);
+	if (!text)
+		return kerr_wrap(err, "config.json");
+	return parse_config(text, len, s, err);
 }
 
 /* ---- create ---- */
@@ -381,7 +390,6 @@ static int first_free_fd(int preserve_fds, long long *n_listen)
 {
 	const char *listen_fds = getenv("LISTEN_FDS");
 
-	*n_listen = 0;
 	if (listen_fds && util_parse_long(listen_fds, n_listen) == 0 && *n_listen > 0)
 		return 3 + preserve_fds + (int)*n_listen;
 	*n_listen = 0;
@@ -403,9 +411,8 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	bool made_dir = false;
 	long long n_listen;
 	int minfd = first_free_fd(o->preserve_fds, &n_listen);
-	int keep[8];
+	_cleanup_free_ int *keep = NULL; /* fds the init gets: data, FIFO, ..., idmapped trees */
 	int n_keep = 0;
-	_cleanup_free_ int *keep_all = NULL; /* keep, then the idmapped trees */
 	/* idmapped trees for .mounts, by index (-1: none); NULL when none */
 	int *idmap = NULL;
 	_cleanup_free_ char *jidmap = NULL;
@@ -527,8 +534,8 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 			log_warn("%s", w);
 	}
 
-	/* 4. console socket */
-	if ((o->console_socket || o->console_fd >= 0) &&
+	/* 4. console socket: only a terminal uses it (run passes its own regardless) */
+	if (s->has_process && s->process.terminal && (o->console_socket || o->console_fd >= 0) &&
 	    (console_fd = console_socket_fd(o->console_socket, o->console_fd, minfd, err)) < 0)
 		goto fail;
 
@@ -595,21 +602,20 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 		goto fail;
 
 	/* 6. the shim, then the init half */
+	keep = calloc(4 + (idmap ? s->n_mounts : 0), sizeof(int));
+	if (!keep) {
+		kerr_errno(err, ENOMEM, "spawn");
+		goto fail;
+	}
 	keep[n_keep++] = data_fd;
 	keep[n_keep++] = fifo_fd;
 	if (console_fd >= 0)
 		keep[n_keep++] = console_fd;
 	if (seccomp_fd >= 0)
 		keep[n_keep++] = seccomp_fd;
-	keep_all = calloc((size_t)n_keep + s->n_mounts, sizeof(int));
-	if (!keep_all) {
-		kerr_errno(err, ENOMEM, "spawn");
-		goto fail;
-	}
-	memcpy(keep_all, keep, (size_t)n_keep * sizeof(int));
 	for (size_t i = 0; idmap && i < s->n_mounts; i++)
 		if (idmap[i] >= 0)
-			keep_all[n_keep++] = idmap[i];
+			keep[n_keep++] = idmap[i];
 	{
 		/* pure v2: the shim is born in the cgroup (clone3 CLONE_INTO_CGROUP) */
 		_cleanup_close_ int cg_fd = c->cg ? cgroup_v2_fd(c->cg) : -1;
@@ -620,7 +626,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 			.join_pid = 0,
 			.has_oom_score_adj = s->process.has_oom_score_adj,
 			.oom_score_adj = s->process.oom_score_adj,
-			.keep_fds = keep_all,
+			.keep_fds = keep,
 			.n_keep_fds = n_keep,
 			.data_fd = data_fd,
 			.before_blob = create_enter_cgroup,
@@ -809,26 +815,19 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 {
 	char path[PATH_MAX];
 	struct spec s;
-	_cleanup_free_ char *config_text = NULL;
 	_cleanup_free_ char *head = NULL;
 	_cleanup_close_ int data_fd = -1;
 	_cleanup_close_ int mnt_fd = -1;
 	_cleanup_close_ int console_fd = -1;
-	size_t config_len = 0;
 	struct spawn_result res = { .init_pid = -1, .sync_fd = -1 };
 	long long n_listen;
 	int minfd = first_free_fd(o->preserve_fds, &n_listen);
 	int keep[5];
 	int n_keep = 0;
 	_cleanup_close_ int seccomp_fd = -1;
-	const char *slash = strrchr(c->dir, '/');
-	_cleanup_free_ char *root = slash ? strndup(c->dir, (size_t)(slash - c->dir)) : NULL;
 
-	snprintf(path, sizeof(path), "%s/config.json", c->dir);
-	config_text = util_read_file(path, &config_len, err);
-	if (!config_text)
-		return -1;
-	if (container_load_spec(c, &s, err) < 0)
+	/* the config `exec` read once: parsed here, and it goes to the init half */
+	if (parse_config(o->config_text, o->config_len, &s, err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)c->pid);
 	mnt_fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -839,7 +838,7 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 	if ((o->console_socket || o->console_fd >= 0) &&
 	    (console_fd = console_socket_fd(o->console_socket, o->console_fd, minfd, err)) < 0)
 		goto fail;
-	if (seccomp_prepare(&s, root, minfd, &seccomp_fd, err) < 0)
+	if (seccomp_prepare(&s, c->root, minfd, &seccomp_fd, err) < 0)
 		goto fail;
 	{
 		_cleanup_free_ char *jid = json_str(c->id);
@@ -854,7 +853,7 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 			goto fail;
 		}
 	}
-	data_fd = make_data_fd(head, config_text, config_len, minfd, err);
+	data_fd = make_data_fd(head, o->config_text, o->config_len, minfd, err);
 	if (data_fd < 0)
 		goto fail;
 	keep[n_keep++] = data_fd;

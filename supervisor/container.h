@@ -40,6 +40,8 @@ int container_start(struct container *c, struct kerr *err);
 
 struct exec_opts {
 	const char *process_json; /* the effective .process, as JSON text */
+	const char *config_text;  /* the container's config.json, as read */
+	size_t config_len;
 	bool terminal;
 	const char *console_socket;
 	int console_fd;           /* foreground tty: kura's own socket end, or -1 */

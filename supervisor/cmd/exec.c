@@ -69,10 +69,10 @@ static int parse_id(const char *s, long long *out)
 }
 
 /* .process of the container's config with the command-line flags over it. */
-static char *build_process(const struct container *c, const struct exec_flags *f, int argc,
-			   char **argv, struct kerr *err)
+static char *build_process(const char *config_text, size_t config_len,
+			   const struct exec_flags *f, int argc, char **argv, bool *terminal,
+			   struct kerr *err)
 {
-	char path[4096];
 	json_t *cfg, *p, *a;
 	json_error_t jerr;
 	char *out;
@@ -84,6 +84,7 @@ static char *build_process(const struct container *c, const struct exec_flags *f
 				 jerr.text);
 			return NULL;
 		}
+		*terminal = json_is_true(json_object_get(p, "terminal"));
 		out = json_dumps(p, JSON_COMPACT);
 		json_decref(p);
 		return out;
@@ -92,10 +93,9 @@ static char *build_process(const struct container *c, const struct exec_flags *f
 		kerr_set(err, "exec: a command is required (or --process FILE)");
 		return NULL;
 	}
-	snprintf(path, sizeof(path), "%s/config.json", c->dir);
-	cfg = json_load_file(path, 0, &jerr);
+	cfg = json_loadb(config_text, config_len, 0, &jerr);
 	if (!cfg) {
-		kerr_set(err, "%s: invalid JSON near line %d", path, jerr.line);
+		kerr_set(err, "config.json: invalid JSON near line %d", jerr.line);
 		return NULL;
 	}
 	p = json_object_get(cfg, "process");
@@ -110,6 +110,7 @@ static char *build_process(const struct container *c, const struct exec_flags *f
 		json_array_append_new(a, json_string(argv[i]));
 	json_object_set_new(p, "args", a);
 	json_object_set_new(p, "terminal", json_boolean(f->tty));
+	*terminal = f->tty;
 	/* the container's consoleSize is for its first process only */
 	json_object_del(p, "consoleSize");
 	a = array_of(p, "env");
@@ -198,6 +199,7 @@ int cmd_exec(struct kura_global *g, int argc, char **argv)
 	struct container c;
 	struct kerr err;
 	_cleanup_free_ char *process = NULL;
+	_cleanup_free_ char *config_text = NULL; /* read once: process and container_exec */
 	int opt, rc = 1, pair[2] = { -1, -1 }, master = -1;
 	long long n;
 	pid_t pid;
@@ -284,16 +286,22 @@ int cmd_exec(struct kura_global *g, int argc, char **argv)
 		log_error("cannot exec in a paused container");
 		goto out;
 	}
-	process = build_process(&c, &f, argc - optind - 1, argv + optind + 1, &err);
-	if (!process) {
+	{
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/config.json", c.dir);
+		config_text = util_read_file(path, &o.config_len, &err);
+	}
+	if (!config_text) {
 		log_error("%s", err.msg);
 		goto out;
 	}
-	{
-		json_t *p = json_loads(process, 0, NULL);
-
-		o.terminal = json_is_true(json_object_get(p, "terminal"));
-		json_decref(p);
+	o.config_text = config_text;
+	process = build_process(config_text, o.config_len, &f, argc - optind - 1,
+				argv + optind + 1, &o.terminal, &err);
+	if (!process) {
+		log_error("%s", err.msg);
+		goto out;
 	}
 	if (o.terminal && o.detach && !o.console_socket) {
 		log_error("cannot allocate tty if kura will detach without setting console socket");

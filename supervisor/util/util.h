@@ -44,12 +44,12 @@ int util_write_file(const char *path, const char *buf, size_t len, struct kerr *
 /* Write path atomically: tmp file in the same dir + rename; mode for the new file. */
 int util_write_atomic(const char *path, const char *buf, size_t len, mode_t mode,
 		      struct kerr *err);
-/* mkdir -p; existing directories are fine. */
 /*
  * A helper program kura ships (kura-shim, kura-systemd): next to
  * /proc/self/exe first (a build tree), then LIBEXECDIR/kura.
  */
 int util_find_libexec(const char *name, char *buf, size_t len, struct kerr *err);
+/* mkdir -p; existing directories are fine. */
 int util_mkdir_p(const char *path, mode_t mode, struct kerr *err);
 /* write(2) until done, retrying EINTR. */
 int util_write_all(int fd, const void *buf, size_t len);
