@@ -294,14 +294,6 @@ static int seccomp_send_listener(int listener, int sync_fd, struct kerr *err)
 	return 0;
 }
 
-static bool seccomp_has_flag(const struct spec_seccomp *s, const char *flag)
-{
-	for (size_t i = 0; i < s->flags.n; i++)
-		if (s->flags.v[i] && strcmp(s->flags.v[i], flag) == 0)
-			return true;
-	return false;
-}
-
 int seccomp_compile(const struct spec_seccomp *s, void **bpf, size_t *len, struct kerr *err)
 {
 	_cleanup_close_ int mfd = -1;
@@ -351,20 +343,17 @@ static int seccomp_load_bpf(const struct spec_seccomp *s, const void *bpf, size_
 		.len = (unsigned short)(len / sizeof(struct sock_filter)),
 		.filter = (struct sock_filter *)bpf,
 	};
-	unsigned int flags = 0;
+	unsigned int flags = 0, f;
 	int r;
 
-	if (notify)
-		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
-	if (seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_LOG"))
-		flags |= SECCOMP_FILTER_FLAG_LOG;
-	if (seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"))
-		flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-	if (seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"))
-		flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	/* the parser's table of names to bits (unknown names were refused there) */
+	for (size_t i = 0; i < s->flags.n; i++)
+		if (spec_seccomp_flag_from_name(s->flags.v[i], &f) == 0)
+			flags |= f;
 	/* TSYNC and NEW_LISTENER exclude each other; the init half has one thread anyway */
-	if (!notify && seccomp_has_flag(s, "SECCOMP_FILTER_FLAG_TSYNC"))
-		flags |= SECCOMP_FILTER_FLAG_TSYNC;
+	if (notify)
+		flags = (flags & ~(unsigned int)SECCOMP_FILTER_FLAG_TSYNC) |
+			SECCOMP_FILTER_FLAG_NEW_LISTENER;
 	r = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 	if (r < 0 && (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) && errno == EINVAL)
 		return kerr_errno(err, errno, ".linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");

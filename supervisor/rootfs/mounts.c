@@ -442,21 +442,6 @@ static int mount_entry(const struct rootfs_opts *o, int rootfd, const struct spe
 
 /* ---- the root ---- */
 
-static int propagation_flag(const char *name, unsigned long *out, struct kerr *err)
-{
-	const struct mountopt *e = name ? mountopt_lookup(name) : NULL;
-
-	if (!name || !*name) {
-		/* runc: nothing of the container propagates to the host */
-		*out = MS_SLAVE | MS_REC;
-		return 0;
-	}
-	if (!e || e->kind != MOUNTOPT_PROPAGATION)
-		return kerr_set(err, "rootfsPropagation: unknown value \"%s\"", name);
-	*out = e->flag;
-	return 0;
-}
-
 /*
  * pivot_root refuses a new root whose parent mount is shared: with a
  * shared rootfsPropagation make just that parent private.
@@ -495,8 +480,10 @@ static int rootfs_prepare_(const struct rootfs_opts *o, struct kerr *err)
 
 	if (!o->rootfs || o->rootfs[0] != '/')
 		return kerr_set(err, "root.path must be an absolute path");
-	if (propagation_flag(prop, &pflag, err) < 0)
-		return -1;
+	/* the parser refused unknown names; none given: runc's, nothing propagates out */
+	pflag = prop ? spec_propagation_flags(prop) : 0;
+	if (!pflag)
+		pflag = MS_SLAVE | MS_REC;
 	/*
 	 * An unbindable / could not give the rootfs its bind below: slave
 	 * until the pivot, after which rootfs_pivot makes the new / unbindable.

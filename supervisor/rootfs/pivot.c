@@ -95,16 +95,12 @@ static int root_propagation(const struct rootfs_opts *o, bool last, struct kerr 
 {
 	const struct spec *s = o->spec;
 	const char *prop = s->has_linux ? s->linux_.rootfs_propagation : NULL;
-	const struct mountopt *e;
+	/* the parser refused unknown names: 0 means none given */
+	unsigned long flag = prop ? spec_propagation_flags(prop) : 0;
 
-	if (!prop || !*prop || o->shared_mntns)
+	if (!flag || o->shared_mntns || !!(flag & MS_UNBINDABLE) != last)
 		return 0;
-	e = mountopt_lookup(prop);
-	if (!e || e->kind != MOUNTOPT_PROPAGATION)
-		return kerr_set(err, "rootfsPropagation: unknown value \"%s\"", prop);
-	if (!!(e->flag & MS_UNBINDABLE) != last)
-		return 0;
-	if (mount(NULL, "/", NULL, e->flag, NULL) < 0)
+	if (mount(NULL, "/", NULL, flag, NULL) < 0)
 		return kerr_errno(err, errno, "rootfsPropagation %s", prop);
 	return 0;
 }
