@@ -50,11 +50,10 @@ static const char *exec_strerror(int e)
  * As the container user, now: a directory, a file without an x bit or one
  * on a noexec mount fails at create time, not after `start` returned.
  */
-static int exec_check(const char *name, struct kerr *err)
+static int exec_check(const char *name, const struct stat *st, struct kerr *err)
 {
-	struct stat st;
-
-	if (stat(exec_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+	/* a $PATH candidate passed exec_is_executable: a regular file already */
+	if (st && S_ISDIR(st->st_mode)) {
 		exec_path[0] = '\0';
 		return kerr_set(err, "exec: \"%s\": is a directory", name);
 	}
@@ -99,7 +98,7 @@ int exec_resolve(const struct spec_process *p, struct kerr *err)
 		if (strlen(name) >= sizeof(exec_path))
 			return kerr_set(err, "exec: \"%s\": path too long", name);
 		strcpy(exec_path, name);
-		return exec_check(name, err);
+		return exec_check(name, &st, err);
 	}
 
 	dirs = exec_env_path(p);
@@ -116,7 +115,7 @@ int exec_resolve(const struct spec_process *p, struct kerr *err)
 			n = snprintf(cand, sizeof(cand), "%.*s/%s", (int)dlen, dirs, name);
 		if (n > 0 && (size_t)n < sizeof(cand) && exec_is_executable(cand)) {
 			memcpy(exec_path, cand, (size_t)n + 1);
-			return exec_check(name, err);
+			return exec_check(name, NULL, err);
 		}
 		dirs = colon ? colon + 1 : NULL;
 	}
