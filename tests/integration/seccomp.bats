@@ -230,9 +230,12 @@ PY
 	[ "$(echo "$cache" | wc -l)" -eq 1 ]
 	[ "$(stat -c %a "$cache")" = 600 ]
 	[ "$(stat -c %a "$ROOT/@seccomp")" = 700 ]
-	# the second run loads the cached program: same behaviour
+	# the second run loads the cached program: same behaviour, and the file is
+	# the same one (a recompile would rename a new file into place)
+	ino=$(stat -c %i "$cache")
 	in_container 'mkdir /tmp/a; echo rc=$?'
 	[[ "$output" == *"Function not implemented"* ]]
+	[ "$(stat -c %i "$cache")" = "$ino" ]
 	# another profile gets its own entry; the state root lists no container
 	config_set '.linux.seccomp.syscalls[0].errnoRet = 1'
 	in_container 'mkdir /tmp/a; echo rc=$?'
