@@ -375,13 +375,20 @@ int cgroup_destroy(struct cgroup *cg, struct kerr *err)
 			int tries = leaf ? 100 : 1, e = 0;
 
 			for (int t = 0; t < tries; t++) {
-				if (leaf)
-					rmdir_children(d, 0);
 				if (rmdir(d) == 0 || errno == ENOENT) {
 					e = 0;
 					break;
 				}
 				e = errno;
+				/* only when it has some: the sub-cgroups, then again */
+				if (leaf && (e == EBUSY || e == ENOTEMPTY)) {
+					rmdir_children(d, 0);
+					if (rmdir(d) == 0 || errno == ENOENT) {
+						e = 0;
+						break;
+					}
+					e = errno;
+				}
 				if (e != EBUSY)
 					break;
 				sleep_ms(10);

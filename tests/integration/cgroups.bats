@@ -275,3 +275,12 @@ v2() {
 	[[ "$output" == *"linux.resources.pids.limit: pids controller not available (no /sys/fs/cgroup/"*"/pids.max)"* ]]
 	[ ! -d "$ROOT/$ID" ]
 }
+
+@test "cgroups: delete removes sub-cgroups made inside the container's cgroup" {
+	config_set '.process.args = ["sleep", "1000"]'
+	kura run -d --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+	pids=$(cg_path pids)
+	mkdir -p "$pids/sub/deeper"
+	kura delete --force "$ID"
+	[ ! -e "$pids" ]
+}
