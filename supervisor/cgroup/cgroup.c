@@ -421,7 +421,6 @@ json_t *cgroup_to_json(const struct cgroup *cg)
 		return NULL;
 	if (cg->systemd && cg->unit_started) {
 		json_object_set_new(j, "unit", json_string(cg->unit));
-		json_object_set_new(j, "slice", json_string(cg->slice ? cg->slice : ""));
 	}
 	for (size_t i = 0; i < cg->n; i++) {
 		json_t *made = json_array();
@@ -459,7 +458,6 @@ int cgroup_from_json(const json_t *j, struct cgroup **out, struct kerr *err)
 	cg->systemd = json_is_true(json_object_get(j, "systemd"));
 	cg->inner = json_str(j, "path");
 	cg->unit = json_str(j, "unit");
-	cg->slice = json_str(j, "slice");
 	cg->unit_started = cg->systemd && cg->unit;
 	if (!cg->inner)
 		goto bad;

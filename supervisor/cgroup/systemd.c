@@ -14,7 +14,6 @@
  */
 #include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,13 +85,20 @@ static char *put_component(char *w, const char *p, size_t len)
 	return w + len;
 }
 
+static bool is_slice(const char *name)
+{
+	size_t nl = strlen(name);
+
+	return nl > 6 && !strcmp(name + nl - 6, ".slice");
+}
+
 int cgroup_systemd_expand_slice(const char *slice, char **out, struct kerr *err)
 {
 	size_t len = strlen(slice), plen;
 	char *buf, *w;
 
-	if (len <= 6 || strcmp(slice + len - 6, ".slice") || strchr(slice, '/') ||
-	    !unit_chars_ok(slice))
+	/* unit_chars_ok refuses '/' too */
+	if (!is_slice(slice) || !unit_chars_ok(slice))
 		return kerr_set(err, "invalid slice name %s", slice);
 	plen = len - 6;
 	if (plen == 1 && slice[0] == '-') { /* the root slice */
@@ -121,13 +127,6 @@ int cgroup_systemd_expand_slice(const char *slice, char **out, struct kerr *err)
 	}
 	*out = buf;
 	return 0;
-}
-
-static bool is_slice(const char *name)
-{
-	size_t nl = strlen(name);
-
-	return nl > 6 && !strcmp(name + nl - 6, ".slice");
 }
 
 int cgroup_systemd_unit(const char *cgroups_path, const char *id, char **slice, char **unit,
@@ -587,8 +586,7 @@ int cgroup_systemd_props(const struct spec *s, const char *id, const char *slice
 			 struct kerr *err)
 {
 	const struct spec_resources *r = s->has_linux ? &s->linux_.resources : NULL;
-	size_t ul = strlen(unit);
-	bool scope = ul > 6 && !strcmp(unit + ul - 6, ".scope");
+	bool scope = !is_slice(unit); /* the unit kura names is a scope or a slice */
 	struct props p = { 0 };
 	int oom = 0;
 
