@@ -290,8 +290,7 @@ static int run_idmap_helper(const char *helper, pid_t pid, const struct spec_idm
 	char **argv = calloc(3 * n + 3, sizeof(char *));
 	char *nums = malloc((3 * n + 1) * 12);
 	size_t k = 0;
-	int status;
-	pid_t c;
+	int r;
 
 	if (!argv || !nums) {
 		free(argv);
@@ -312,22 +311,10 @@ static int run_idmap_helper(const char *helper, pid_t pid, const struct spec_idm
 		}
 	}
 	argv[k] = NULL;
-	c = fork();
-	if (c == 0) {
-		execve(helper, argv, environ);
-		_exit(127);
-	}
+	r = util_run(helper, argv, err);
 	free(argv);
 	free(nums);
-	if (c < 0)
-		return kerr_errno(err, errno, "fork %s", helper);
-	while (waitpid(c, &status, 0) < 0)
-		if (errno != EINTR)
-			return kerr_errno(err, errno, "wait %s", helper);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return kerr_set(err, "%s %d: exited with status %d", helper, (int)pid,
-				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-	return 0;
+	return r < 0 ? kerr_wrap(err, "%s %d", helper, (int)pid) : 0;
 }
 
 static int write_proc(pid_t pid, const char *file, const char *text, struct kerr *err)

@@ -12,21 +12,15 @@
  * ".slice".  Its cgroup is the slice's path, each dash a level
  * (a-b.slice -> /a.slice/a-b.slice), then the unit.
  */
-#include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cgroup_internal.h"
 #include "util.h"
-
-extern char **environ;
 
 int cgroup_systemd_check(struct kerr *err)
 {
@@ -507,78 +501,22 @@ oom:
 
 /* ---- talking to kura-systemd ---- */
 
-/* Run kura-systemd with argv[1..]; its stderr becomes the error. */
-static int run_helper(char **argv, struct kerr *err)
-{
-	char path[4096], msg[1024];
-	int pipefd[2], status;
-	size_t got = 0;
-	pid_t pid;
-
-	if (util_find_libexec("kura-systemd", path, sizeof(path), err) < 0)
-		return kerr_wrap(err, "systemd cgroup driver");
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return kerr_errno(err, errno, "pipe");
-	pid = fork();
-	if (pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (dup2(pipefd[1], STDERR_FILENO) < 0)
-			_exit(127);
-		argv[0] = path;
-		execve(path, argv, environ);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	if (pid < 0) {
-		close(pipefd[0]);
-		return kerr_errno(err, errno, "fork %s", path);
-	}
-	for (;;) {
-		ssize_t r = read(pipefd[0], msg + got, sizeof(msg) - 1 - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-		if (got == sizeof(msg) - 1) {
-			char sink[256];
-
-			while (read(pipefd[0], sink, sizeof(sink)) > 0)
-				;
-			break;
-		}
-	}
-	close(pipefd[0]);
-	msg[got] = '\0';
-	while (got && (msg[got - 1] == '\n' || msg[got - 1] == ' '))
-		msg[--got] = '\0';
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return kerr_errno(err, errno, "wait %s", path);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (got)
-		return kerr_set(err, "%s", msg);
-	return kerr_set(err, "%s exited with status %d", path,
-			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-}
-
 /* argv for kura-systemd: slot 0 for the path, then verb, unit, properties. */
 static int run_verb(const char *verb, const char *unit, const struct props *p, struct kerr *err)
 {
 	_cleanup_free_ char **argv = calloc(p->n + 4, sizeof(char *));
+	char path[4096];
 
 	if (!argv)
 		return kerr_errno(err, ENOMEM, "systemd");
+	if (util_find_libexec("kura-systemd", path, sizeof(path), err) < 0)
+		return kerr_wrap(err, "systemd cgroup driver");
+	argv[0] = path;
 	argv[1] = (char *)verb;
 	argv[2] = (char *)unit;
 	for (size_t i = 0; i < p->n; i++)
 		argv[3 + i] = p->v[i];
-	return run_helper(argv, err);
+	return util_run(path, argv, err);
 }
 
 int cgroup_systemd_props(const struct spec *s, const char *id, const char *slice,

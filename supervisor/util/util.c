@@ -6,7 +6,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 char *util_read_fd(int fd, size_t *len, struct kerr *err)
 {
@@ -179,4 +182,60 @@ int util_find_libexec(const char *name, char *buf, size_t len, struct kerr *err)
 		return 0;
 	return kerr_set(err, "%s not found next to %s nor in %s/kura", name,
 			n > 0 ? exe : "/proc/self/exe", KURA_LIBEXECDIR);
+}
+
+extern char **environ;
+
+int util_run(const char *path, char *const argv[], struct kerr *err)
+{
+	char msg[1024];
+	int pipefd[2], status;
+	size_t got = 0;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return kerr_errno(err, errno, "pipe");
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+
+		/* kura blocks signals while it works: the helper must not inherit that */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (dup2(pipefd[1], STDERR_FILENO) < 0)
+			_exit(127);
+		execve(path, argv, environ);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (pid < 0) {
+		close(pipefd[0]);
+		return kerr_errno(err, errno, "fork %s", path);
+	}
+	for (;;) {
+		char sink[256];
+		ssize_t r = got < sizeof(msg) - 1
+				    ? read(pipefd[0], msg + got, sizeof(msg) - 1 - got)
+				    : read(pipefd[0], sink, sizeof(sink)); /* the rest is dropped */
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (got < sizeof(msg) - 1)
+			got += (size_t)r;
+	}
+	close(pipefd[0]);
+	msg[got] = '\0';
+	while (got && (msg[got - 1] == '\n' || msg[got - 1] == ' '))
+		msg[--got] = '\0';
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return kerr_errno(err, errno, "wait %s", path);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (got)
+		return kerr_set(err, "%s", msg);
+	return kerr_set(err, "%s exited with status %d", path,
+			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }

@@ -49,6 +49,11 @@ int util_write_atomic(const char *path, const char *buf, size_t len, mode_t mode
  * /proc/self/exe first (a build tree), then LIBEXECDIR/kura.
  */
 int util_find_libexec(const char *name, char *buf, size_t len, struct kerr *err);
+/*
+ * Run a helper program (argv[0] included) and wait for it: 0 when it exits
+ * 0, else -1 with err its stderr (first 1 KiB) or its exit status.
+ */
+int util_run(const char *path, char *const argv[], struct kerr *err);
 /* mkdir -p; existing directories are fine. */
 int util_mkdir_p(const char *path, mode_t mode, struct kerr *err);
 /* write(2) until done, retrying EINTR. */
