@@ -45,6 +45,17 @@ userns_config() {
 	chmod 755 "$TMP" "$BUNDLE"
 }
 
+# gone PID: the process has exited (dead or a zombie) within 2 s
+gone() {
+	for _ in $(seq 20); do
+		state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)
+		[ -z "$state" ] || [ "$state" = Z ] && return 0
+		sleep 0.1
+	done
+	echo "process $1 still running" >&2
+	return 1
+}
+
 # status_of [ID]: the status `kura state` reports (default: this test's $ID)
 status_of() {
 	kura state "${1:-$ID}" | jq -r .status
@@ -56,19 +67,21 @@ status_line() {
 }
 
 teardown_bundle() {
+	local rc=0
 	if [ -n "${ROOT:-}" ] && [ -d "$ROOT" ]; then
 		for d in "$ROOT"/*; do
 			# @seccomp is kura's filter cache, not a container
 			[ -d "$d" ] && [ "$(basename "$d")" != @seccomp ] || continue
 			"$KURA" --root "$ROOT" delete --force "$(basename "$d")" >/dev/null 2>&1 && continue
-			# kura could not clean up: still leave the host as found, and say so
+			# kura could not clean up: still leave the host as found, and fail the test
 			echo "teardown: delete --force $(basename "$d") failed" >&2
+			rc=1
 			pid=$(jq -r '.pid // 0' "$d/state.json" 2>/dev/null || echo 0)
 			[ "${pid:-0}" -gt 0 ] && kill -9 "$pid" 2>/dev/null
-			find /sys/fs/cgroup -maxdepth 4 -depth -type d -name "$(basename "$d")" \
+			find /sys/fs/cgroup -maxdepth 6 -depth -type d -name "$(basename "$d")" \
 				-exec rmdir {} \; 2>/dev/null
 		done
 	fi
 	[ -n "${TMP:-}" ] && rm -rf "$TMP"
-	return 0
+	return $rc
 }

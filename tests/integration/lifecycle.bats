@@ -150,7 +150,7 @@ teardown() {
 	[[ "$output" == *"is not stopped"* ]]
 	kura delete --force "$ID"
 	[ ! -d "$ROOT/$ID" ]
-	! kill -0 "$pid" 2>/dev/null
+	gone "$pid"
 	[ -z "$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$ID" 2>/dev/null)" ]
 }
 

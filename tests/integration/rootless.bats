@@ -59,12 +59,7 @@ kura_nobody() {
 	kura_nobody delete --force "$ID"
 	[ ! -e "$ROOT/$ID" ]
 	# killed: gone, or a zombie until the host's init reaps it
-	for _ in $(seq 50); do
-		[ -e "/proc/$pid" ] || break
-		grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null && break
-		sleep 0.02
-	done
-	[ ! -e "/proc/$pid" ] || grep -q '^State:[[:space:]]*Z' "/proc/$pid/status"
+	gone "$pid"
 }
 
 @test "rootless: a limit without a cgroup to put it in is a clear error" {

@@ -129,17 +129,6 @@ wait_status() {
 	return 1
 }
 
-# gone PID: the process has exited (dead or a zombie) within 2 s
-gone() {
-	for _ in $(seq 20); do
-		state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)
-		[ -z "$state" ] || [ "$state" = Z ] && return 0
-		sleep 0.1
-	done
-	echo "process $1 still running" >&2
-	return 1
-}
-
 # no_cgroup_left: no directory named after $ID in systemd's /sys/fs/cgroup
 no_cgroup_left() {
 	left=$(sd find /sys/fs/cgroup -name "*$ID*" 2>/dev/null || true)
