@@ -329,3 +329,13 @@ teardown() {
 	set -- $(echo "$output" | grep ^mounts)
 	[ "$2" -eq "$3" ]
 }
+
+# socket activation: LISTEN_FDS fds pass through as 3.., the container's pid 1 owns them
+@test "run: LISTEN_FDS passes the fds through and names pid 1" {
+	echo from-fd-3 > "$TMP/in"
+	config_set '.process.args = ["sh", "-c", "echo $LISTEN_FDS $LISTEN_PID; cat <&3"]'
+	run env LISTEN_FDS=1 "$KURA" --root "$ROOT" run --bundle "$BUNDLE" "$ID" 3<"$TMP/in"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "1 1" ]
+	[ "${lines[1]}" = from-fd-3 ]
+}
