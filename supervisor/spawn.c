@@ -354,6 +354,7 @@ static int spawn_map_ids(const struct blob_parts *p, const struct spec *s, pid_t
 struct shim {
 	pid_t pid;
 	int pidfd;
+	bool in_cgroup; /* born there by clone3 CLONE_INTO_CGROUP */
 };
 
 /* What the child needs to become kura-shim. */
@@ -453,6 +454,7 @@ static int shim_clone(const struct spawn_req *req, const struct shim_exec *x, st
 	if (pid == 0)
 		shim_child(x);
 	sh->pid = (pid_t)pid;
+	sh->in_cgroup = true;
 	return 0;
 }
 
@@ -627,7 +629,9 @@ int spawn_start(const struct spawn_req *req, struct spawn_result *res, struct ke
 	}
 	close(take_fd(&peer));
 
-	if (req->before_blob && req->before_blob(sh.pid, req->before_blob_arg, err) < 0) {
+	/* born in the cgroup: no second move through cgroup.procs */
+	if (req->before_blob && !sh.in_cgroup &&
+	    req->before_blob(sh.pid, req->before_blob_arg, err) < 0) {
 		/* a shim that failed to exec is the cause, not the cgroup's ESRCH */
 		shim_pending_error(sock, err);
 		goto fail;

@@ -35,6 +35,7 @@ struct spawn_req {
 	 * Called with the shim's pid before the blob is sent, i.e. before the
 	 * shim unshares anything: kura puts it in the container's cgroups here,
 	 * so the init is born in them and a new cgroup ns is rooted there.
+	 * Not called when clone3 put the shim in cgroup_fd's cgroup already.
 	 */
 	int (*before_blob)(pid_t shim_pid, void *arg, struct kerr *err);
 	void *before_blob_arg;
