@@ -311,7 +311,7 @@ static int run_idmap_helper(const char *helper, pid_t pid, const struct spec_idm
 		}
 	}
 	argv[k] = NULL;
-	r = util_run(helper, argv, err);
+	r = util_run(helper, argv, NULL, err);
 	free(argv);
 	free(nums);
 	return r < 0 ? kerr_wrap(err, "%s %d", helper, (int)pid) : 0;

@@ -502,7 +502,8 @@ oom:
 /* ---- talking to kura-systemd ---- */
 
 /* argv for kura-systemd: slot 0 for the path, then verb, unit, properties. */
-static int run_verb(const char *verb, const char *unit, const struct props *p, struct kerr *err)
+static int run_verb(const char *verb, const char *unit, const struct props *p, int *status,
+		    struct kerr *err)
 {
 	_cleanup_free_ char **argv = calloc(p->n + 4, sizeof(char *));
 	char path[4096];
@@ -516,7 +517,7 @@ static int run_verb(const char *verb, const char *unit, const struct props *p, s
 	argv[2] = (char *)unit;
 	for (size_t i = 0; i < p->n; i++)
 		argv[3 + i] = p->v[i];
-	return util_run(path, argv, err);
+	return util_run(path, argv, status, err);
 }
 
 int cgroup_systemd_props(const struct spec *s, const char *id, const char *slice,
@@ -588,16 +589,18 @@ int cgroup_systemd_start(struct cgroup *cg, const struct spec *s, const char *id
 			 struct kerr *err)
 {
 	struct props p = { 0 };
-	int r;
+	int r, status = -1;
 
 	if (cgroup_systemd_props(s, id, cg->slice, cg->unit, cg->mode == CGROUP_V2, pid, &p.v,
 				 &p.n, err) < 0)
 		return -1;
-	r = run_verb("start", cg->unit, &p, err);
+	r = run_verb("start", cg->unit, &p, &status, err);
 	props_free(&p);
+	/* 3: systemd took the job, its end unseen: the unit may exist, destroy stops it */
+	if (r == 0 || status == 3)
+		cg->unit_started = true;
 	if (r < 0)
 		return -1;
-	cg->unit_started = true;
 	/* what systemd did not make (hierarchies it does not manage), the resources */
 	if (cgroup_make(cg, s, err) < 0)
 		return -1;
@@ -608,7 +611,7 @@ int cgroup_systemd_stop(const struct cgroup *cg, struct kerr *err)
 {
 	struct props none = { 0 };
 
-	return run_verb("stop", cg->unit, &none, err);
+	return run_verb("stop", cg->unit, &none, NULL, err);
 }
 
 int cgroup_systemd_set(const struct cgroup *cg, const struct spec_resources *r, struct kerr *err)
@@ -622,7 +625,7 @@ int cgroup_systemd_set(const struct cgroup *cg, const struct spec_resources *r, 
 	}
 	if (p.n == 0)
 		return 0;
-	ret = run_verb("set", cg->unit, &p, err);
+	ret = run_verb("set", cg->unit, &p, NULL, err);
 	props_free(&p);
 	return ret;
 }

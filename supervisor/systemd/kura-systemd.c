@@ -16,7 +16,8 @@
  * two strings of each split at the first space).  A failed start job and a stop
  * are followed by ResetFailedUnit, so the name can be used again.
  * It talks to the system bus (DBUS_SYSTEM_BUS_ADDRESS is honoured).  Errors go
- * to stderr as one line; the exit status is 0 or 1.
+ * to stderr as one line; the exit status is 0, 1, or 3 when systemd took a
+ * job whose end was not seen (the unit may exist and must be stopped).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -243,7 +244,8 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *e)
 
 /*
  * Call a manager method that returns a job, then wait until the job ends:
- * 0 done, 1 the call failed, 2 the job ended otherwise.
+ * 0 done, 1 the call failed, 2 the job ended otherwise, 3 systemd took the
+ * job but its end was not seen (the unit may exist: the caller stops it).
  */
 static int call_with_job(sd_bus *bus, sd_bus_message *call, const char *what, bool gone_ok)
 {
@@ -255,9 +257,13 @@ static int call_with_job(sd_bus *bus, sd_bus_message *call, const char *what, bo
 	uint64_t deadline;
 	int r, ret = 1;
 
-	/* before the call: the signal may come right behind the reply */
-	r = sd_bus_match_signal(bus, &slot, DEST, PATH, MANAGER, "JobRemoved", on_job_removed,
-				&j);
+	/*
+	 * Before the call, without waiting for the bus's answer: it handles one
+	 * connection's messages in order, so the match is in place before the
+	 * job exists, and the signal may come right behind the reply.
+	 */
+	r = sd_bus_match_signal_async(bus, &slot, DEST, PATH, MANAGER, "JobRemoved",
+				      on_job_removed, NULL, &j);
 	if (r < 0)
 		return fail(what, r, NULL);
 	r = sd_bus_call(bus, call, JOB_TIMEOUT_USEC, &e, &reply);
@@ -274,6 +280,7 @@ static int call_with_job(sd_bus *bus, sd_bus_message *call, const char *what, bo
 		goto out;
 	}
 	j.path = path;
+	ret = 3; /* from here systemd has the job */
 	deadline = now_usec() + JOB_TIMEOUT_USEC;
 	while (!j.result) {
 		uint64_t now;
@@ -384,5 +391,6 @@ int main(int argc, char **argv)
 	sd_bus_error_free(&e);
 	sd_bus_message_unref(m);
 	sd_bus_flush_close_unref(bus);
-	return ret ? 1 : 0;
+	/* 3 (a job whose end was not seen) tells kura the unit may exist */
+	return ret == 3 ? 3 : ret ? 1 : 0;
 }

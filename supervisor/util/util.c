@@ -186,7 +186,7 @@ int util_find_libexec(const char *name, char *buf, size_t len, struct kerr *err)
 
 extern char **environ;
 
-int util_run(const char *path, char *const argv[], struct kerr *err)
+int util_run(const char *path, char *const argv[], int *exit_status, struct kerr *err)
 {
 	char msg[1024];
 	int pipefd[2], status;
@@ -232,10 +232,12 @@ int util_run(const char *path, char *const argv[], struct kerr *err)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return kerr_errno(err, errno, "wait %s", path);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (exit_status)
+		*exit_status = status;
+	if (status == 0)
 		return 0;
 	if (got)
 		return kerr_set(err, "%s", msg);
-	return kerr_set(err, "%s exited with status %d", path,
-			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	return kerr_set(err, "%s exited with status %d", path, status);
 }

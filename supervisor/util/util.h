@@ -52,8 +52,9 @@ int util_find_libexec(const char *name, char *buf, size_t len, struct kerr *err)
 /*
  * Run a helper program (argv[0] included) and wait for it: 0 when it exits
  * 0, else -1 with err its stderr (first 1 KiB) or its exit status.
+ * *exit_status (may be NULL): the status once it ran (128 + signal if killed).
  */
-int util_run(const char *path, char *const argv[], struct kerr *err);
+int util_run(const char *path, char *const argv[], int *exit_status, struct kerr *err);
 /* mkdir -p; existing directories are fine. */
 int util_mkdir_p(const char *path, mode_t mode, struct kerr *err);
 /* write(2) until done, retrying EINTR. */
