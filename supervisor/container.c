@@ -736,17 +736,12 @@ int container_start(struct container *c, struct kerr *err)
 
 /* ---- kill, destroy ---- */
 
-/* SIGKILL what is left in the cgroup; freezing to kill costs ~15 ms a
- * hierarchy, so only when someone is left. */
+/* SIGKILL what is left in the cgroup (nothing to do when nobody is). */
 static void cgroup_kill_remaining(const struct cgroup *cg)
 {
-	pid_t *pids = NULL;
-	size_t n = 0;
 	struct kerr e2;
 
-	if (cgroup_pids(cg, &pids, &n, &e2) == 0 && n > 0)
-		(void)cgroup_kill_all(cg, SIGKILL, &e2);
-	free(pids);
+	(void)cgroup_kill_all(cg, SIGKILL, &e2);
 }
 
 int container_kill_wait(struct container *c, struct kerr *err)

@@ -617,6 +617,13 @@ int cgroup_kill_all(const struct cgroup *cg, int sig, struct kerr *err)
 	if (sig == SIGKILL && cg->mode == CGROUP_V2 && u &&
 	    cgroup_file_exists(u->path, "cgroup.kill"))
 		return cgroup_write(u->path, "cgroup.kill", "1", err);
+	/* nobody there: no freeze, which costs ~15 ms a hierarchy */
+	if (cgroup_pids(cg, &pids, &n, err) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	free(pids);
+	pids = NULL;
 	/*
 	 * Freezing stops forks escaping the walk, and a frozen v1 task ignores
 	 * even SIGKILL until thawed; without a freezer, signal all the same.
