@@ -116,18 +116,15 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- the bundles: one rootfs, a /bin/true config and a sleeper config ----
-bundle=$work/bundle
 KURA=$kura "$here/mkbundle.sh" "$bundle" /bin/true >/dev/null
 # crun 1.8.1 refuses ociVersion 1.2.x ("unknown version specified"): one version all three read.
 jq '.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["/bin/true"]' \
 	"$bundle/config.json" \
 	> "$bundle/config.json.new" && mv "$bundle/config.json.new" "$bundle/config.json"
-sleeper=$work/sleeper
 mkdir -p "$sleeper"
 jq --arg root "$bundle/rootfs" '.root.path = $root | .process.args = ["/bin/sleep", "1000"]' \
 	"$bundle/config.json" > "$sleeper/config.json"
 
-secbundle=$work/seccomp
 mkdir -p "$secbundle"
 names=$(sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/\1/p' /usr/include/x86_64-linux-gnu/asm/unistd_64.h |
 	jq -R . | jq -s .)

@@ -84,9 +84,8 @@ char *container_state_text(const struct container *c, const char *status)
 
 	if (!j)
 		return NULL;
+	/* the pid is state_oci_json's already: only the status is the hook's point */
 	json_object_set_new(j, "status", json_string(status));
-	if (strcmp(status, "stopped") != 0 && c->pid > 0)
-		json_object_set_new(j, "pid", json_integer(c->pid));
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	return text;
