@@ -158,31 +158,43 @@ static bool wants_idmap(const struct spec_mount *m, const struct mount_opts *mo)
 }
 
 /* A detached clone of the source, idmapped when the mount asks for it. */
+/*
+ * A detached clone of the source, idmapped when the mount asks for it.
+ * *shared_ns: the user namespace with the container's mappings, made on the
+ * first mount that has none of its own and kept for the next ones (the
+ * caller closes it); NULL: no container mappings to fall back on.
+ */
 static int bind_tree(const struct spec_mount *m, const struct mount_opts *mo,
-		     const struct spec_linux *lx, int srcdfd, const char *src, bool recursive,
-		     struct kerr *err)
+		     const struct spec_linux *lx, int *shared_ns, int srcdfd, const char *src,
+		     bool recursive, struct kerr *err)
 {
 	_cleanup_close_ int tree = mntfd_clone(srcdfd, src, recursive, err);
-	_cleanup_close_ int userns = -1;
+	_cleanup_close_ int own_ns = -1;
+	int userns;
 
 	if (tree < 0)
 		return -1;
-	if (wants_idmap(m, mo)) {
-		struct spec_mount own = *m;
-
+	if (!wants_idmap(m, mo))
+		return take_fd(&tree);
+	if ((m->n_uid_mappings || m->n_gid_mappings) || !lx || !shared_ns) {
+		userns = own_ns = mntfd_userns(m, err);
+	} else {
 		/* no mappings of its own: the container's user namespace's */
-		if (!own.n_uid_mappings && !own.n_gid_mappings && lx) {
+		if (*shared_ns < 0) {
+			struct spec_mount own = *m;
+
 			own.uid_mappings = lx->uid_mappings;
 			own.n_uid_mappings = lx->n_uid_mappings;
 			own.gid_mappings = lx->gid_mappings;
 			own.n_gid_mappings = lx->n_gid_mappings;
+			*shared_ns = mntfd_userns(&own, err);
 		}
-		userns = mntfd_userns(&own, err);
-		if (userns < 0)
-			return -1;
-		if (mntfd_setattr(tree, mo->ridmap, MOUNT_ATTR_IDMAP, 0, userns, err) < 0)
-			return kerr_wrap(err, "idmap");
+		userns = *shared_ns;
 	}
+	if (userns < 0)
+		return -1;
+	if (mntfd_setattr(tree, mo->ridmap, MOUNT_ATTR_IDMAP, 0, userns, err) < 0)
+		return kerr_wrap(err, "idmap");
 	return take_fd(&tree);
 }
 
@@ -207,7 +219,7 @@ static int mount_bind_from(const struct mount_ctx *c, int srcdfd, const char *sr
 	if (prepared >= 0)
 		tree = fcntl(prepared, F_DUPFD_CLOEXEC, 3);
 	else
-		tree = bind_tree(c->m, &c->mo, NULL, srcdfd, src, recursive, err);
+		tree = bind_tree(c->m, &c->mo, NULL, NULL, srcdfd, src, recursive, err);
 	if (tree < 0)
 		return prepared >= 0 ? kerr_errno(err, errno, "dup") : -1;
 	if (mntfd_attach(tree, dst, err) < 0)
@@ -556,6 +568,7 @@ int rootfs_idmap_prepare(const struct spec *s, const char *bundle, int **fds,
 			 struct kerr *err)
 {
 	_cleanup_close_ int bdir = -1;
+	_cleanup_close_ int shared_ns = -1; /* the container's mappings, made once */
 	int made = 0;
 	int *v;
 
@@ -589,8 +602,8 @@ int rootfs_idmap_prepare(const struct spec *s, const char *bundle, int **fds,
 			}
 			dfd = bdir;
 		}
-		v[i] = bind_tree(m, &mo, s->has_linux ? &s->linux_ : NULL, dfd, m->source,
-				 (mo.flags & MS_REC) != 0, err);
+		v[i] = bind_tree(m, &mo, s->has_linux ? &s->linux_ : NULL, &shared_ns, dfd,
+				 m->source, (mo.flags & MS_REC) != 0, err);
 		mountopts_free(&mo);
 		if (v[i] < 0) {
 			kerr_wrap(err, "mount %s", m->destination ? m->destination : m->source);
