@@ -13,11 +13,7 @@ setup() {
 teardown() {
 	[ -z "${recvtty_pid:-}" ] || kill "$recvtty_pid" 2>/dev/null || true
 	teardown_bundle
-	! grep -q " ${TMP:-/nonexistent}" /proc/self/mountinfo
-}
-
-mi_line() {
-	printf '%s\n' "$output" | awk -v mp="$1" '$5 == mp' | tail -n 1
+	no_mount_left
 }
 
 # a user-supplied /dev (bind of $TMP/dev): kura makes no nodes there

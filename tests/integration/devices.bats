@@ -10,7 +10,7 @@ setup() {
 
 teardown() {
 	teardown_bundle
-	! grep -q " ${TMP:-/nonexistent}" /proc/self/mountinfo
+	no_mount_left
 }
 
 # busybox stat: major and minor in hex

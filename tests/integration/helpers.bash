@@ -56,6 +56,16 @@ gone() {
 	return 1
 }
 
+# mi_line MOUNTPOINT: that mount's line of the mountinfo the container printed ($output)
+mi_line() {
+	printf '%s\n' "$output" | awk -v mp="$1" '$5 == mp' | tail -n 1
+}
+
+# no_mount_left: nothing under this test's $TMP is still mounted on the host
+no_mount_left() {
+	! grep -q " ${TMP:-/nonexistent}" /proc/self/mountinfo
+}
+
 # status_of [ID]: the status `kura state` reports (default: this test's $ID)
 status_of() {
 	kura state "${1:-$ID}" | jq -r .status

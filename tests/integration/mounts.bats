@@ -16,19 +16,12 @@ teardown() {
 	mountpoint -q "$SRC/sub" 2>/dev/null && umount "$SRC/sub"
 	teardown_bundle
 	# nothing of this test may remain mounted on the host
-	! grep -q " ${TMP:-/nonexistent}" /proc/self/mountinfo
+	no_mount_left
 }
-
-# in_container SCRIPT: run `sh -c SCRIPT` in a new container; sets $status/$output
 
 # add_mount JSON: append one mount to .mounts
 add_mount() {
 	config_set --argjson m "$1" '.mounts += [$m]'
-}
-
-# the mountinfo line of a mount point, as the container printed it
-mi_line() {
-	printf '%s\n' "$output" | awk -v mp="$1" '$5 == mp' | tail -n 1
 }
 
 @test "mounts: the default mounts carry runc's flags" {

@@ -12,10 +12,6 @@ teardown() {
 	teardown_bundle
 }
 
-# in_container SCRIPT: kura run of `sh -c SCRIPT`; $status and $output set
-
-# status_line KEY: the value of KEY in the container's /proc/self/status, from $output
-
 @test "capabilities: the five sets are exactly the spec's (uid 1000, ambient)" {
 	config_set '.process.user = {"uid": 1000, "gid": 1000}
 		| .process.capabilities = {

@@ -10,11 +10,7 @@ setup() {
 
 teardown() {
 	teardown_bundle
-	! grep -q " ${TMP:-/nonexistent}" /proc/self/mountinfo
-}
-
-mi_line() {
-	printf '%s\n' "$output" | awk -v mp="$1" '$5 == mp' | tail -n 1
+	no_mount_left
 }
 
 @test "rootfs: the old root is gone after pivot_root" {
