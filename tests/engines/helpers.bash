@@ -81,24 +81,15 @@ WRAP
 	echo "$w"
 }
 
-# busybox_tar FILE: a tar of a busybox rootfs (Debian's busybox-static, applet
-# symlinks, passwd/group), made like scripts/mkbundle.sh makes its rootfs
+# busybox_tar FILE: a tar of the busybox rootfs scripts/mkbundle.sh makes for
+# every other suite (Debian's busybox-static, applets hard-linked, passwd/group)
 busybox_tar() {
-	local out=$1 root
-	root=$(mktemp -d /tmp/kura-eng-rootfs.XXXXXX)
-	chmod 755 "$root"
-	mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" "$root/etc" \
-		"$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/root" "$root/var"
-	chmod 1777 "$root/tmp"
-	cp /bin/busybox "$root/bin/busybox"
-	local applet
-	for applet in $(/bin/busybox --list); do
-		[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
-	done
-	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
-	tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$out" .
-	rm -rf "$root"
+	local out=$1 d
+	d=$(mktemp -d /tmp/kura-eng-rootfs.XXXXXX)
+	KURA=$KURA "$REPO/scripts/mkbundle.sh" "$d" >/dev/null
+	chmod 755 "$d/rootfs"
+	tar -C "$d/rootfs" --numeric-owner --owner=0 --group=0 -cf "$out" .
+	rm -rf "$d"
 }
 
 # oci_archive TAR NAME: an OCI image layout tarball of one busybox layer, its
