@@ -118,6 +118,8 @@ task_status() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(task_status t3)" = RUNNING ]
+	# the runtime under test holds it: its own state says running
+	[ "$("$ENGINE_RUNTIME" --root "$CD/runtime-root/$CD_TAG" state t3 | jq -r .status)" = running ]
 
 	run c task metrics t3
 	echo "$output"

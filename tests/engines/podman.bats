@@ -82,6 +82,9 @@ IMG=localhost/kbusybox:latest
 	run prun -d --name "$PODMAN_TAG-d" "$IMG" sleep 1000
 	echo "$output"
 	[ "$status" -eq 0 ]
+	# the runtime under test holds it: its own state says running
+	id=$(pd inspect -f '{{.Id}}' "$PODMAN_TAG-d")
+	[ "$("$ENGINE_RUNTIME" --root "$PD/rt" state "$id" | jq -r .status)" = running ]
 	run pd exec "$PODMAN_TAG-d" sh -c 'echo in-exec; cat /proc/1/cmdline | tr "\0" " "'
 	echo "$output"
 	[ "$status" -eq 0 ]
