@@ -408,6 +408,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	_cleanup_close_ int console_fd = -1;
 	struct spawn_result res = { .init_pid = -1, .sync_fd = -1 };
 	bool made_dir = false;
+	uint64_t rootfs_mnt = 0;
 	long long n_listen;
 	int minfd = first_free_fd(o->preserve_fds, &n_listen);
 	_cleanup_free_ int *keep = NULL; /* fds the init gets: data, FIFO, ..., idmapped trees */
@@ -461,6 +462,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	c->id = strdup(o->id);
 	c->bundle = strdup(bundle);
 	c->rootfs = strdup(rootfs);
+	rootfs_mnt = rootfs_mount_id(rootfs); /* what is there before the init binds it */
 	if (asprintf(&c->dir, "%s/%s", g->root, o->id) < 0 || !c->root || !c->id || !c->bundle ||
 	    !c->rootfs) {
 		kerr_errno(err, ENOMEM, "create");
@@ -665,7 +667,12 @@ fail:
 	if (res.init_pid > 0) {
 		kill(res.init_pid, SIGKILL);
 		waitpid(res.init_pid, NULL, 0);
-		if (s->has_linux && !spec_find_ns(s, SPEC_NS_MOUNT) && c->rootfs)
+		/*
+		 * Only our bind: an init that died before making it left the
+		 * engine's own mount on top, which must stay.
+		 */
+		if (s->has_linux && !spec_find_ns(s, SPEC_NS_MOUNT) && c->rootfs &&
+		    (!rootfs_mnt || rootfs_mount_id(c->rootfs) != rootfs_mnt))
 			(void)rootfs_detach(c->rootfs);
 	}
 	if (c->cg) {

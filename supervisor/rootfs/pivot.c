@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -148,6 +149,16 @@ int rootfs_pivot(const struct rootfs_opts *o, struct kerr *err)
 	if (!o->finalize_later)
 		return rootfs_finalize(o, err);
 	return 0;
+}
+
+uint64_t rootfs_mount_id(const char *rootfs)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, rootfs, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return stx.stx_mnt_id;
 }
 
 int rootfs_detach(const char *rootfs)

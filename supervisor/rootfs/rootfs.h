@@ -9,6 +9,7 @@
 #define KURA_ROOTFS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "kerr.h"
 #include "spec.h"
@@ -93,6 +94,8 @@ int rootfs_open_proc_file(const char *path, int flags, struct kerr *err);
  * namespace (one umount2 MNT_DETACH: the engine's own mount below stays).
  */
 int rootfs_detach(const char *rootfs);
+/* The id of the mount at rootfs (statx STATX_MNT_ID), 0 when unknown. */
+uint64_t rootfs_mount_id(const char *rootfs);
 
 /* /dev/console bound onto the pty slave (terminal: true), after pivot. */
 int rootfs_bind_console(const char *slave_path, struct kerr *err);
