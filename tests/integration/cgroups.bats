@@ -11,7 +11,7 @@ UNIFIED=/sys/fs/cgroup/unified
 
 setup() {
 	# kura enables hugetlb in the unified root when a test asks for it: undo after
-	SUBTREE_BEFORE=$(cat "$UNIFIED/cgroup.subtree_control" 2>/dev/null || true)
+	unified_subtree_save
 	setup_bundle
 	# the tests write into the rootfs (a counter, device nodes)
 	config_set '.root.readonly = false'
@@ -21,9 +21,7 @@ teardown() {
 	teardown_bundle
 	# a parent the test made itself
 	if [ -n "${PRE:-}" ]; then rmdir "$PRE" 2>/dev/null || true; fi
-	if [[ " $SUBTREE_BEFORE " != *" hugetlb "* ]] && [ -e "$UNIFIED/cgroup.subtree_control" ]; then
-		echo -hugetlb > "$UNIFIED/cgroup.subtree_control" 2>/dev/null || true
-	fi
+	unified_subtree_restore
 	# kura made the cgroups, kura must have removed them
 	left=$(find /sys/fs/cgroup -maxdepth 6 -name "*$ID*" 2>/dev/null || true)
 	if [ -n "$left" ]; then

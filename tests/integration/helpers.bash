@@ -56,6 +56,25 @@ gone() {
 	return 1
 }
 
+# unified_subtree_save / unified_subtree_restore: kura enables hugetlb in the
+# unified root's subtree_control when a test asks for it; put back what was
+# there, retrying while the test's cgroups go away, and fail if it cannot
+unified_subtree_save() {
+	SUBTREE_BEFORE=$(cat /sys/fs/cgroup/unified/cgroup.subtree_control 2>/dev/null || true)
+}
+
+unified_subtree_restore() {
+	local f=/sys/fs/cgroup/unified/cgroup.subtree_control
+	[ -e "$f" ] && [[ " ${SUBTREE_BEFORE:-} " != *" hugetlb "* ]] || return 0
+	for _ in $(seq 50); do
+		grep -qw hugetlb "$f" || return 0
+		echo -hugetlb > "$f" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "teardown: could not disable hugetlb in $f again" >&2
+	return 1
+}
+
 # mi_line MOUNTPOINT: that mount's line of the mountinfo the container printed ($output)
 mi_line() {
 	printf '%s\n' "$output" | awk -v mp="$1" '$5 == mp' | tail -n 1

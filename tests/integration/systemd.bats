@@ -26,7 +26,7 @@ setup() {
 	[ "${SYSTEMD_MOCK:-}" = ok ] ||
 		skip "needs dbus-daemon, dbus-send and python3-dbusmock (scripts/install-deps.sh)"
 	# kura enables hugetlb in the unified root when a test asks for it: undo after
-	SUBTREE_BEFORE=$(cat "$UNIFIED/cgroup.subtree_control" 2>/dev/null || true)
+	unified_subtree_save
 	SLICES_BEFORE=$(slices)
 	setup_bundle
 	MOCKLOG=$TMP/systemd.log
@@ -42,9 +42,7 @@ teardown() {
 	fi
 	systemd_down
 	teardown_bundle
-	if [[ " $SUBTREE_BEFORE " != *" hugetlb "* ]] && [ -e "$UNIFIED/cgroup.subtree_control" ]; then
-		echo -hugetlb > "$UNIFIED/cgroup.subtree_control" 2>/dev/null || true
-	fi
+	unified_subtree_restore
 	# skipped before setup_bundle: nothing of ours to look for (and "*$ID*"
 	# would be every cgroup)
 	[ -n "${ID:-}" ] || return 0
