@@ -18,10 +18,16 @@
  *   -> SECCOMP_FD      init half: the seccomp notify fd (SCM_RIGHTS); kura
  *                      sends it to linux.seccomp.listenerPath
  *   <- SECCOMP_DONE
- *   -> READY           init half: waits on the exec FIFO now
+ *   -> READY           init half: waits on the exec FIFO now, and has closed
+ *                      every fd but stdio, the passed ones and the FIFO; it
+ *                      closes this socket next
  *   -> ERROR           from either: text is the whole message; the sender exits
  *                      non-zero
- * The exec mode conversation is blob, PID, then READY just before the execve.
+ * The exec mode conversation is blob, PID, then SECCOMP_FD/SECCOMP_DONE when
+ * a listener is set; the socket closes with the init's execve.
+ * Each side accepts only what its mode and phase allow (MAP_IDS once, only
+ * with a new user namespace; HOOKS once, first, create only; SECCOMP_FD once;
+ * READY create only; ERROR always) and ends the conversation otherwise.
  */
 #ifndef KURA_SYNC_H
 #define KURA_SYNC_H

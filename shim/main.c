@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -192,6 +193,42 @@ static void shim_time_offsets(const struct bootstrap *b)
 	shim_dumpable(0);
 }
 
+/*
+ * The init half must be non-dumpable from its first instruction: a dumpable
+ * init lets any process of the container that shares its uid and holds a
+ * superset of its capabilities open /proc/<init>/fd, mem, root and cwd, or
+ * ptrace it (runc's CVE-2016-9962).  execve resets dumpability to "user",
+ * and `kura init` can only set it back once it runs, so the kernel must do
+ * it at the execve: commit_creds() marks the new mm with fs.suid_dumpable
+ * (0, or 2 for systemd-coredump; ptrace and /proc/PID/fd refuse both to
+ * anyone without CAP_SYS_PTRACE over the mm's user namespace) whenever an
+ * exec raises the permitted capabilities.  Root's exec raises permitted to
+ * the bounding set, so one bounding capability dropped from permitted here
+ * (the highest: nothing from here to the execve needs it) is enough.  With
+ * none to drop the process has no capabilities to protect; the init's own
+ * prctl at its first line still holds.
+ */
+static void shim_nondumpable_exec(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		shim_die(errno, "capget");
+	for (int cap = 63; cap >= 0; cap--) {
+		uint32_t bit = 1U << (cap % 32);
+
+		if (!(d[cap / 32].permitted & bit) || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
+			continue;
+		d[cap / 32].permitted &= ~bit;
+		d[cap / 32].effective &= ~bit;
+		d[cap / 32].inheritable &= ~bit;
+		if (syscall(SYS_capset, &h, d) < 0)
+			shim_die(errno, "capset");
+		return;
+	}
+}
+
 __attribute__((noreturn)) static void shim_exec_init(const struct bootstrap *b,
 						     const char *syncfd_arg)
 {
@@ -199,6 +236,7 @@ __attribute__((noreturn)) static void shim_exec_init(const struct bootstrap *b,
 	char *argv[] = { "kura", "init", (char *)syncfd_arg, datafd_arg, NULL };
 
 	snprintf(datafd_arg, sizeof(datafd_arg), "%d", (int)b->data_fd);
+	shim_nondumpable_exec();
 	syscall(SYS_execveat, b->init_fd, "", argv, environ, AT_EMPTY_PATH);
 	shim_die(errno, "execveat kura init (fd %d)", (int)b->init_fd);
 }

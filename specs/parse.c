@@ -40,6 +40,28 @@ static void check_oci_version(struct pctx *c, const char *v)
 		pctx_error(c, "unsupported version \"%s\" (kura supports 1.x)", v);
 }
 
+/* Whether an absolute path is lexically "/" ("/", "//", "/.", "/a/.."). */
+static bool path_is_slash(const char *p)
+{
+	int depth = 0;
+
+	if (p[0] != '/')
+		return false;
+	while (*p) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			depth -= depth > 0;
+		else if (n && !(n == 1 && p[0] == '.'))
+			depth++;
+		p += n;
+	}
+	return depth == 0;
+}
+
 static void parse_root(struct pctx *c, const json_t *obj, struct spec_root *root)
 {
 	const json_t *o = pj_object(c, obj, "root", PJ_REQUIRED);
@@ -48,7 +70,14 @@ static void parse_root(struct pctx *c, const json_t *obj, struct spec_root *root
 	if (!o)
 		return;
 	saved = pctx_push_key(c, "root");
-	pj_string(c, o, "path", &root->path, PJ_REQUIRED | PJ_NONEMPTY);
+	/* the host's own root as the container's: every mount would land on the host */
+	if (pj_string(c, o, "path", &root->path, PJ_REQUIRED | PJ_NONEMPTY) > 0 &&
+	    path_is_slash(root->path)) {
+		size_t s2 = pctx_push_key(c, "path");
+
+		pctx_error(c, "must not be \"%s\", the host's root directory", root->path);
+		pctx_pop(c, s2);
+	}
 	pj_bool(c, o, "readonly", &root->readonly, 0);
 	pctx_pop(c, saved);
 }
@@ -237,7 +266,7 @@ int spec_parse_lenient(const char *text, size_t len, const char *file, struct sp
 	if (!root)
 		return -1;
 	parse_spec_obj(&c, root, out);
-	json_decref(root);
+	pctx_json_free(&c, root);
 	return c.n_errs ? -1 : 0;
 }
 

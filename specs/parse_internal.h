@@ -25,12 +25,27 @@
 /* Every member (key, e) of the JSON object o, in document order. */
 #define PJ_OBJECT_FOREACH(o, key, e) json_object_foreach ((json_t *)(o), key, e)
 
+/*
+ * An integer literal of the document outside int64, which jansson cannot
+ * hold: its exact value, and the real ("mark") that stands for it in the
+ * tree (see pctx_parse_json).
+ */
+struct pctx_big {
+	double mark;
+	bool negative;
+	bool fits_u64; /* not negative and at most UINT64_MAX: value is exact */
+	uint64_t value;
+	char text[44]; /* the literal, cut short with "..." for messages */
+};
+
 struct pctx {
 	const char *file;
 	struct spec_errors *errs;
 	size_t n_errs; /* problems recorded by this parse */
 	char path[1024];
 	size_t plen;
+	struct pctx_big *big; /* from pctx_parse_json, freed by pctx_json_free */
+	size_t n_big;
 };
 
 /* Flags of the getters. */
@@ -100,10 +115,13 @@ void spec_parse_resources_obj(struct pctx *c, const json_t *obj, struct spec_res
 
 /*
  * Parse text into a jansson tree, recording "invalid JSON near line N".
- * Integers above INT64_MAX (engines send 2^64-1 in uint64 fields) make the
- * whole document read as reals: the getters accept whole reals for that.
+ * Integers outside int64 (engines send 2^64-1 in uint64 fields) stay exact:
+ * each becomes a marked real that the integer getters read back exactly,
+ * so each field's own range check takes or refuses it.  Every other number
+ * is jansson's own.  Free the tree and the marks with pctx_json_free().
  */
 json_t *pctx_parse_json(struct pctx *c, const char *text, size_t len);
+void pctx_json_free(struct pctx *c, json_t *root);
 
 /* Frees of sub-structs shared by free.c and the section parsers. */
 void spec_strv_free(struct spec_strv *v);

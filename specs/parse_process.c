@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The largest uid/gid a process may be given: (uid_t)-1 is "no change". */
+#define SPEC_ID_MAX ((int64_t)UINT32_MAX - 1)
+
 static void parse_console_size(struct pctx *c, const json_t *obj, struct spec_process *p)
 {
 	const json_t *o = pj_object(c, obj, "consoleSize", 0);
@@ -29,8 +32,19 @@ static void parse_user(struct pctx *c, const json_t *obj, struct spec_user *u)
 	if (!o)
 		return;
 	saved = pctx_push_key(c, "user");
-	pj_u32(c, o, "uid", &u->uid, PJ_REQUIRED);
-	pj_u32(c, o, "gid", &u->gid, PJ_REQUIRED);
+	/*
+	 * Ids stop at 2^32-2: 4294967295 is (uid_t)-1, which setresuid and
+	 * setresgid take as "leave unchanged", so it would run the process
+	 * as whoever kura is (crun's CVE-2026-30892).
+	 */
+	{
+		int64_t id;
+
+		if (pj_int(c, o, "uid", 0, SPEC_ID_MAX, &id, PJ_REQUIRED) > 0)
+			u->uid = (uint32_t)id;
+		if (pj_int(c, o, "gid", 0, SPEC_ID_MAX, &id, PJ_REQUIRED) > 0)
+			u->gid = (uint32_t)id;
+	}
 	/* An umask has no bits above 0777; anything else is a typo of the mode. */
 	{
 		int64_t umask;
@@ -52,7 +66,7 @@ static void parse_user(struct pctx *c, const json_t *obj, struct spec_user *u)
 				size_t s3 = pctx_push_index(c, i++);
 				int64_t gid;
 
-				if (pv_int_range(c, e, 0, UINT32_MAX, &gid) == 0)
+				if (pv_int_range(c, e, 0, SPEC_ID_MAX, &gid) == 0)
 					u->additional_gids[u->n_additional_gids++] = (uint32_t)gid;
 				pctx_pop(c, s3);
 			}
@@ -291,7 +305,7 @@ int spec_process_parse(const char *text, size_t len, const char *file,
 	if (!root)
 		return -1;
 	spec_parse_process_obj(&c, root, &p);
-	json_decref(root);
+	pctx_json_free(&c, root);
 	if (c.n_errs) {
 		spec_process_free(&p);
 		return -1;

@@ -113,7 +113,8 @@ static void parse_cpu(struct pctx *c, const json_t *obj, struct spec_cpu *cpu)
 	cpu->present = true;
 	saved = pctx_push_key(c, "cpu");
 	cpu->has_shares = pj_u64(c, o, "shares", &cpu->shares, 0) > 0;
-	cpu->has_quota = pj_i64(c, o, "quota", &cpu->quota, 0) > 0;
+	/* the kernel's -1 is "no limit" (v1 cfs_quota_us, v2 "max"); other negatives mean nothing */
+	cpu->has_quota = pj_int(c, o, "quota", -1, INT64_MAX, &cpu->quota, 0) > 0;
 	cpu->has_burst = pj_u64(c, o, "burst", &cpu->burst, 0) > 0;
 	cpu->has_period = pj_u64(c, o, "period", &cpu->period, 0) > 0;
 	cpu->has_realtime_runtime = pj_i64(c, o, "realtimeRuntime", &cpu->realtime_runtime, 0) > 0;
@@ -300,7 +301,16 @@ void spec_parse_resources_obj(struct pctx *c, const json_t *obj, struct spec_res
 	if (pids) {
 		size_t saved = pctx_push_key(c, "pids");
 
-		r->has_pids_limit = pj_i64(c, pids, "limit", &r->pids_limit, PJ_REQUIRED) > 0;
+		/*
+		 * runtime-spec 1.3: -1 is no limit ("max"); a negative other
+		 * than -1 means nothing in any version (runc 1.1.5 silently
+		 * took every value <= 0 as "max"): refused.  The same text says
+		 * 0 SHOULD be a real limit of 0, but podman sends 0 for its
+		 * --pids-limit -1 and runc 1.1.5 reads 0 as no limit: kura keeps
+		 * reading 0 as no limit, for the engines.
+		 */
+		r->has_pids_limit =
+			pj_int(c, pids, "limit", -1, INT64_MAX, &r->pids_limit, PJ_REQUIRED) > 0;
 		pctx_pop(c, saved);
 	}
 	parse_blkio(c, obj, &r->blkio);
@@ -324,7 +334,7 @@ int spec_resources_parse(const char *text, size_t len, const char *file,
 		return -1;
 	if (pv_object(&c, root) == 0)
 		spec_parse_resources_obj(&c, root, &r);
-	json_decref(root);
+	pctx_json_free(&c, root);
 	if (c.n_errs) {
 		spec_resources_free(&r);
 		return -1;

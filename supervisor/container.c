@@ -22,11 +22,13 @@
 #include "cgroup.h"
 #include "console.h"
 #include "hooks.h"
+#include "initdata.h"
 #include "log.h"
 #include "rootfs.h"
 #include "seccomp_cache.h"
 #include "spawn.h"
 #include "sync.h"
+#include "testpause.h"
 #include "util.h"
 
 /* ---- small helpers ---- */
@@ -181,7 +183,7 @@ static int create_enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)
 	return enter_cgroup(shim_pid, cc->c, err);
 }
 
-/* The init-data JSON: what the init half needs beside config.json. */
+/* The data fd of the init half: the init data line, then config.json. */
 static int make_data_fd(const char *json_head, const char *config_text, size_t config_len,
 			int minfd, struct kerr *err)
 {
@@ -190,8 +192,8 @@ static int make_data_fd(const char *json_head, const char *config_text, size_t c
 
 	if (fd < 0)
 		return kerr_errno(err, errno, "memfd_create");
-	/* line 1: {head...}; then config.json as is, parsed only by the init half */
-	if (util_write_all(fd, json_head, hl) < 0 || util_write_all(fd, "}\n", 2) < 0 ||
+	/* line 1: the init data (initdata.h); then config.json as is */
+	if (util_write_all(fd, json_head, hl) < 0 || util_write_all(fd, "\n", 1) < 0 ||
 	    util_write_all(fd, config_text, config_len) < 0)
 		return kerr_errno(err, errno, "write init data");
 	if (lseek(fd, 0, SEEK_SET) < 0)
@@ -199,6 +201,23 @@ static int make_data_fd(const char *json_head, const char *config_text, size_t c
 	if ((fd = fd_move_above(fd, minfd)) < 0)
 		return kerr_errno(err, errno, "init data");
 	return take_fd(&fd);
+}
+
+/* The v1 hierarchies of cg for the init data (views of cg's strings). */
+static int init_data_cgroups(const struct cgroup *cg, struct initdata *d, struct kerr *err)
+{
+	const char **names = NULL, **paths = NULL;
+	size_t n = cg ? cgroup_v1_paths(cg, &names, &paths) : 0;
+
+	d->cgroups_v1 = calloc(n + 1, sizeof(*d->cgroups_v1));
+	if (!d->cgroups_v1)
+		return kerr_errno(err, ENOMEM, "init data");
+	for (size_t i = 0; i < n; i++) {
+		d->cgroups_v1[i].controller = (char *)names[i];
+		d->cgroups_v1[i].path = (char *)paths[i];
+	}
+	d->n_cgroups_v1 = n;
+	return 0;
 }
 
 /* Send the seccomp notify fd and the container process state to listenerPath. */
@@ -269,12 +288,37 @@ static void describe_status(int status, char *buf, size_t len)
 }
 
 /*
+ * Whether the init half may say TYPE now, having said SEEN (a bit per
+ * type) so far.  create: HOOKS (once, first), SECCOMP_FD (once), READY;
+ * exec: SECCOMP_FD (once), then the socket closes with the execve.  ERROR
+ * always.  Anything else ends the create or exec: the init is kura's own
+ * code, and a message out of turn means it is not talking to us as itself.
+ */
+static bool init_may_say(bool exec_mode, unsigned int seen, uint32_t type)
+{
+	switch (type) {
+	case SYNC_HOOKS:
+		return !exec_mode && !seen;
+	case SYNC_SECCOMP_FD:
+		return !(seen & (1U << SYNC_SECCOMP_FD));
+	case SYNC_READY:
+		return !exec_mode;
+	case SYNC_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
  * Talk to the init half until it is READY (create) or has exec'd (exec: the
  * socket closes on execve).  Serves hooks and the seccomp listener.
  */
 static int serve_init(struct container *c, const struct spec *s, pid_t pid, int sync_fd,
 		      bool exec_mode, struct kerr *err)
 {
+	unsigned int seen = 0;
+
 	for (;;) {
 		struct sync_msg m;
 		int fd = -1;
@@ -295,6 +339,12 @@ static int serve_init(struct container *c, const struct spec *s, pid_t pid, int 
 			}
 			return kerr_set(err, "container init closed the sync socket");
 		}
+		if (!init_may_say(exec_mode, seen, m.type) || (fd >= 0 && m.type != SYNC_SECCOMP_FD)) {
+			if (fd >= 0)
+				close(fd);
+			return kerr_set(err, "unexpected message %u from init", m.type);
+		}
+		seen |= 1U << m.type;
 		switch (m.type) {
 		case SYNC_HOOKS: {
 			_cleanup_free_ char *state = container_state_text(c, "creating");
@@ -327,19 +377,44 @@ static int serve_init(struct container *c, const struct spec *s, pid_t pid, int 
 			break;
 		}
 		case SYNC_READY:
-			if (!exec_mode)
-				return 0;
-			break;
-		case SYNC_ERROR:
-			if (fd >= 0)
-				close(fd);
+			return 0;
+		default: /* SYNC_ERROR: init_may_say let nothing else through */
 			return kerr_set(err, "%s", m.text);
-		default:
-			if (fd >= 0)
-				close(fd);
-			return kerr_set(err, "unexpected message %u from init", m.type);
 		}
 	}
+}
+
+/*
+ * Make DIR/exec.fifo and return an fd of it for the init half's wait,
+ * opened read-write here on the host (which never blocks) with its pipe
+ * buffer full: the init's one-byte write then blocks until `kura start`
+ * reads.  The init needs no path and no /proc to reach the FIFO, and a
+ * container root mapped to another host uid (which could not search the
+ * 0700 state dir) writes it all the same.
+ */
+static int exec_fifo_open(const char *dir, int minfd, struct kerr *err)
+{
+	static const char zeros[4096];
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/exec.fifo", dir);
+	/* 0622 whatever our umask, as runc's: start reads it as any uid */
+	if (mkfifo(path, 0622) < 0 || chmod(path, 0622) < 0)
+		return kerr_errno(err, errno, "mkfifo %s", path);
+	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || (fd = fd_move_above(fd, minfd)) < 0)
+		return kerr_errno(err, errno, "open %s", path);
+	/* one page is the least a pipe holds: 4 KiB of zeros per created container */
+	(void)fcntl(fd, F_SETPIPE_SZ, (int)sizeof(zeros));
+	while (write(fd, zeros, sizeof(zeros)) > 0)
+		;
+	if (errno != EAGAIN || fcntl(fd, F_SETFL, O_RDWR) < 0) {
+		kerr_errno(err, errno, "fill %s", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 static int check_terminal(const struct spec *s, const struct create_opts *o, struct kerr *err)
@@ -353,20 +428,6 @@ static int check_terminal(const struct spec *s, const struct create_opts *o, str
 	return 0;
 }
 
-/* A JSON string value, escaped, so paths with quotes stay valid. */
-static char *json_str(const char *s)
-{
-	json_t *v = json_string(s ? s : "");
-	char *t = v ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
-
-	json_decref(v);
-	return t;
-}
-
-/*
- * The console socket the init half gets: --console-socket connected, or
- * kura's own end for a foreground terminal; above the preserved fds.
- */
 static int console_socket_fd(const char *path, int own_fd, int minfd, struct kerr *err)
 {
 	int fd;
@@ -403,7 +464,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	_cleanup_free_ char *config_text = NULL;
 	_cleanup_free_ char *head = NULL;
 	size_t config_len = 0;
-	_cleanup_close_ int fifo_fd = -1; /* O_PATH of exec.fifo */
+	_cleanup_close_ int fifo_fd = -1; /* exec.fifo, armed for the init's wait */
 	_cleanup_close_ int data_fd = -1;
 	_cleanup_close_ int console_fd = -1;
 	struct spawn_result res = { .init_pid = -1, .sync_fd = -1 };
@@ -415,7 +476,6 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	int n_keep = 0;
 	/* idmapped trees for .mounts, by index (-1: none); NULL when none */
 	int *idmap = NULL;
-	_cleanup_free_ char *jidmap = NULL;
 	_cleanup_close_ int seccomp_fd = -1;
 
 	memset(c, 0, sizeof(*c));
@@ -476,8 +536,14 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 		goto fail;
 	}
 	made_dir = true;
-	if (state_lock(c, err) < 0)
+	if (state_lock(c, err) < 0) {
+		/* a delete took the lock first and removed the dir: it is not ours now */
+		if (err->errnum == ENOENT) {
+			made_dir = false;
+			kerr_set(err, "container %s was deleted while it was being created", o->id);
+		}
 		goto fail;
+	}
 	c->lock_fd = fd_move_above(c->lock_fd, minfd);
 	if (c->lock_fd < 0) {
 		kerr_errno(err, errno, "lock %s", c->dir);
@@ -496,28 +562,31 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	snprintf(path, sizeof(path), "%s/config.json", c->dir);
 	if (util_write_atomic(path, config_text, config_len, 0600, err) < 0)
 		goto fail;
-	snprintf(path, sizeof(path), "%s/exec.fifo", c->dir);
-	/* 0622 whatever our umask: the container's uid, any uid, must write it */
-	if (mkfifo(path, 0622) < 0 || chmod(path, 0622) < 0) {
-		kerr_errno(err, errno, "mkfifo %s", path);
+	fifo_fd = exec_fifo_open(c->dir, minfd, err);
+	if (fifo_fd < 0)
 		goto fail;
-	}
-	/*
-	 * The init reopens the FIFO through this O_PATH fd: the state dir is
-	 * 0700, and a container root mapped to another host uid could not
-	 * search it.
-	 */
-	fifo_fd = open(path, O_PATH | O_CLOEXEC);
-	if (fifo_fd < 0 || (fifo_fd = fd_move_above(fifo_fd, minfd)) < 0) {
-		kerr_errno(err, errno, "open %s", path);
-		goto fail;
-	}
 
-	/* 3. cgroups */
+	/*
+	 * 3. cgroups.  From here on state.json says "creating" and is never
+	 * behind the host: the cgroup dirs are on record before they are made,
+	 * the init's pid and start time as soon as it exists, so that `delete
+	 * --force` after a kill -9 of this create removes exactly what it made.
+	 */
+	c->creating = true;
+	c->rootfs_mnt = rootfs_mnt;
+	test_pause("create-after-dir");
 	if (s->has_linux) {
 		char w[512];
+		int r = cgroup_plan(s, o->id, g->systemd_cgroup, &c->cg, err);
 
-		if (cgroup_create(s, o->id, g->systemd_cgroup, &c->cg, err) < 0) {
+		if (r == 0 && state_save(c, err) < 0)
+			goto fail;
+		if (r == 0)
+			r = cgroup_realize(c->cg, s, err);
+		if (r < 0) {
+			/* realize removed what it made */
+			cgroup_free(c->cg);
+			c->cg = NULL;
 			/*
 			 * Rootless with nothing to limit and no cgroupsPath asked
 			 * for: a cgroup it may not make is no reason to fail (runc).
@@ -528,12 +597,13 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 			}
 			log_debug("no cgroup for rootless container %s: %s", o->id, err->msg);
 			kerr_clear(err);
-			c->cg = NULL;
 		}
 		if (c->cg && cgroup_resources_warning(cgroup_made_in(c->cg), &s->linux_.resources,
 						      w, sizeof(w)))
 			log_warn("%s", w);
 	}
+
+	test_pause("create-after-cgroups");
 
 	/* 4. console socket: only a terminal uses it (run passes its own regardless) */
 	if (s->has_process && s->process.terminal && (o->console_socket || o->console_fd >= 0) &&
@@ -543,24 +613,11 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	/* 4b. idmapped bind mounts: made here, as root of the host */
 	if (rootfs_idmap_prepare(s, bundle, &idmap, err) < 0)
 		goto fail;
-	if (idmap) {
-		json_t *a = json_array();
-
-		for (size_t i = 0; i < s->n_mounts; i++) {
-			if (idmap[i] >= 0 && (idmap[i] = fd_move_above(idmap[i], minfd)) < 0) {
-				kerr_errno(err, errno, "idmapped mount");
-				json_decref(a);
-				goto fail;
-			}
-			json_array_append_new(a, json_integer(idmap[i]));
-		}
-		jidmap = a ? json_dumps(a, JSON_COMPACT) : NULL;
-		json_decref(a);
-		if (!jidmap) {
-			kerr_errno(err, ENOMEM, "init data");
+	for (size_t i = 0; idmap && i < s->n_mounts; i++)
+		if (idmap[i] >= 0 && (idmap[i] = fd_move_above(idmap[i], minfd)) < 0) {
+			kerr_errno(err, errno, "idmapped mount");
 			goto fail;
 		}
-	}
 
 	/* 4c. the seccomp filter, compiled (or cached) here */
 	if (seccomp_prepare(s, g->root, minfd, &seccomp_fd, err) < 0)
@@ -568,35 +625,29 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 
 	/* 5. init data */
 	{
-		_cleanup_free_ char *jid = json_str(o->id);
-		_cleanup_free_ char *jb = json_str(bundle);
-		_cleanup_free_ char *jr = json_str(rootfs);
-		json_t *cgv1 = json_array();
-		_cleanup_free_ char *jcg = NULL;
-		const char **names = NULL, **paths = NULL;
-		size_t ncg = c->cg ? cgroup_v1_paths(c->cg, &names, &paths) : 0;
+		struct initdata d = {
+			.mode = INITDATA_CREATE,
+			.id = (char *)o->id,
+			.bundle = bundle,
+			.rootfs = rootfs,
+			.no_pivot = o->no_pivot,
+			.no_new_keyring = o->no_new_keyring,
+			.cgroup_v2 = (c->cg ? cgroup_made_in(c->cg) : cgroup_detect()) == CGROUP_V2,
+			.fifo_fd = fifo_fd,
+			.idmap_fds = idmap,
+			.n_idmap_fds = idmap ? s->n_mounts : 0,
+			.console_fd = console_fd,
+			.seccomp_fd = seccomp_fd,
+			.preserve_fds = o->preserve_fds,
+			.listen_fds = (int)n_listen,
+		};
 
-		for (size_t i = 0; i < ncg; i++) {
-			json_array_append_new(cgv1, json_pack("{s:s, s:s}", "controller", names[i],
-							      "path", paths[i]));
-		}
-		jcg = json_dumps(cgv1, JSON_COMPACT);
-		json_decref(cgv1);
-		if (asprintf(&head,
-			     "{\"mode\":\"create\",\"id\":%s,\"bundle\":%s,\"rootfs\":%s,"
-			     "\"noPivot\":%s,\"noNewKeyring\":%s,\"fifoFd\":%d,"
-			     "\"consoleSocketFd\":%d,\"preserveFds\":%d,\"listenFds\":%lld,"
-			     "\"cgroupV2\":%s,\"cgroupsV1\":%s,\"idmapFds\":%s,\"seccompFd\":%d",
-			     jid, jb, jr, o->no_pivot ? "true" : "false",
-			     o->no_new_keyring ? "true" : "false", fifo_fd, console_fd,
-			     o->preserve_fds, n_listen,
-			     (c->cg ? cgroup_made_in(c->cg) : cgroup_detect()) == CGROUP_V2 ? "true"
-											  : "false",
-			     jcg ? jcg : "[]", jidmap ? jidmap : "[]", seccomp_fd) < 0) {
-			head = NULL;
-			kerr_errno(err, ENOMEM, "init data");
+		if (init_data_cgroups(c->cg, &d, err) < 0)
 			goto fail;
-		}
+		head = initdata_encode(&d, err);
+		free(d.cgroups_v1);
+		if (!head)
+			goto fail;
 	}
 	data_fd = make_data_fd(head, config_text, config_len, minfd, err);
 	if (data_fd < 0)
@@ -648,12 +699,24 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 		kerr_set(err, "container init %d exited early", (int)c->pid);
 		goto fail;
 	}
+	/* on record before we wait on it: the init may be left waiting if we die */
+	if (state_save(c, err) < 0)
+		goto fail;
+	test_pause("create-after-spawn");
 	if (serve_init(c, s, c->pid, res.sync_fd, false, err) < 0)
 		goto fail;
 	close(res.sync_fd);
 	res.sync_fd = -1;
+	test_pause("create-after-ready");
+	/* killed meanwhile (a delete --force of it): what it said before it died is moot */
+	if (!state_init_alive(c)) {
+		kerr_set(err, "container init %d died during create (deleted while being created?)",
+			 (int)c->pid);
+		goto fail;
+	}
 
 	/* 7. the record engines read */
+	c->creating = false;
 	if (state_save(c, err) < 0)
 		goto fail;
 	if (o->pid_file && container_write_pid_file(o->pid_file, c->pid, err) < 0)
@@ -678,6 +741,8 @@ fail:
 	if (c->cg) {
 		struct kerr e2;
 
+		cgroup_oom_explain(c->cg, s, err);
+
 		if (cgroup_destroy(c->cg, &e2) < 0)
 			log_warn("%s", e2.msg);
 	}
@@ -695,24 +760,27 @@ fail:
 /* ---- start ---- */
 
 /*
- * The next event on the read end of the exec FIFO: 1 when a byte came, 0 at
- * EOF (once eof_ends: the writer was there and is gone), -1 with *err.  The
- * init's liveness is checked every 100 ms so a dead init never hangs us.
+ * The next event on the read end of the exec FIFO: 1 when bytes came, or
+ * with eof_ends 0 at EOF (the writer was there and is gone, what it wrote
+ * read and dropped), -1 with *err.  The init's liveness is checked every
+ * 100 ms so a dead init never hangs us.
  */
 static int fifo_next(int fd, const struct container *c, bool eof_ends, struct kerr *err)
 {
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int r = poll(&p, 1, 100);
-		char byte;
+		char buf[8192]; /* the FIFO holds kura's one-page fill and the init's byte */
 
 		if (r < 0 && errno != EINTR)
 			return kerr_errno(err, errno, "poll exec fifo");
 		if (r > 0) {
-			ssize_t n = read(fd, &byte, 1);
+			ssize_t n = read(fd, buf, sizeof(buf));
 
-			if (n == 1)
+			if (n > 0 && !eof_ends)
 				return 1;
+			if (n > 0)
+				continue; /* the rest of the fill, the init's byte */
 			if (n == 0 && eof_ends)
 				return 0;
 			if (n < 0 && errno != EAGAIN)
@@ -733,6 +801,7 @@ int container_start(struct container *c, struct kerr *err)
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return kerr_errno(err, errno, "open exec fifo");
+	test_pause("start-after-open");
 	if (fifo_next(fd, c, false, err) < 0)
 		return -1;
 	unlink(path);
@@ -790,14 +859,21 @@ int container_destroy(struct container *c, const struct spec *known, struct kerr
 	if (s) {
 		_cleanup_free_ char *state = container_state_text(c, "stopped");
 
-		/* a failing poststop hook is a warning; the others still run */
-		if (hooks_run_all(&s->hooks.poststop, "poststop", state, &e2) < 0)
+		/*
+		 * A failing poststop hook is a warning; the others still run.
+		 * A create killed half-way never became a container: as for a
+		 * create that failed, no poststop hooks.
+		 */
+		if (!c->creating && hooks_run_all(&s->hooks.poststop, "poststop", state, &e2) < 0)
 			log_warn("%s", e2.msg);
 		/*
 		 * Without a mount namespace of its own the container's mounts
-		 * were made in ours, under the rootfs: detach them all.
+		 * were made in ours, under the rootfs: detach them all, when
+		 * the top mount there is the init's bind (not the engine's
+		 * own mount an init that died early left on top).
 		 */
-		if (!spec_find_ns(s, SPEC_NS_MOUNT) && c->rootfs)
+		if (!spec_find_ns(s, SPEC_NS_MOUNT) && c->rootfs &&
+		    (!c->rootfs_mnt || rootfs_mount_id(c->rootfs) != c->rootfs_mnt))
 			(void)rootfs_detach(c->rootfs);
 		if (s == &loaded)
 			spec_free(&loaded);
@@ -807,6 +883,7 @@ int container_destroy(struct container *c, const struct spec *known, struct kerr
 		if (cgroup_destroy(c->cg, err) < 0)
 			return kerr_wrap(err, "cgroup");
 	}
+	test_pause("delete-after-cgroups");
 	return state_dir_remove(c->dir, err);
 }
 
@@ -842,17 +919,20 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 	if (seccomp_prepare(&s, c->root, minfd, &seccomp_fd, err) < 0)
 		goto fail;
 	{
-		_cleanup_free_ char *jid = json_str(c->id);
+		struct initdata d = {
+			.mode = INITDATA_EXEC,
+			.id = c->id,
+			.mntns_fd = mnt_fd,
+			.process = (char *)o->process_json,
+			.console_fd = console_fd,
+			.seccomp_fd = seccomp_fd,
+			.preserve_fds = o->preserve_fds,
+			.listen_fds = (int)n_listen,
+		};
 
-		if (asprintf(&head,
-			     "{\"mode\":\"exec\",\"id\":%s,\"mntnsFd\":%d,\"consoleSocketFd\":%d,"
-			     "\"preserveFds\":%d,\"listenFds\":%lld,\"seccompFd\":%d,\"process\":%s",
-			     jid, mnt_fd, console_fd, o->preserve_fds, n_listen, seccomp_fd,
-			     o->process_json) < 0) {
-			head = NULL;
-			kerr_errno(err, ENOMEM, "init data");
+		head = initdata_encode(&d, err);
+		if (!head)
 			goto fail;
-		}
 	}
 	data_fd = make_data_fd(head, o->config_text, o->config_len, minfd, err);
 	if (data_fd < 0)
@@ -880,6 +960,7 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 		if (spawn_start(&req, &res, err) < 0)
 			goto fail;
 	}
+	test_pause("exec-after-spawn");
 	if (serve_init(c, &s, res.init_pid, res.sync_fd, true, err) < 0)
 		goto fail;
 	close(res.sync_fd);

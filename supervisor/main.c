@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "log.h"
 #include "spec.h"
+#include "state.h"
 
 struct verb {
 	const char *name;
@@ -63,9 +65,17 @@ int main(int argc, char **argv)
 	const struct verb *v;
 	int c;
 
-	/* The init half must not parse anything of ours: dispatch it first. */
-	if (argc >= 2 && strcmp(argv[1], "init") == 0)
+	/*
+	 * The init half must not parse anything of ours: dispatch it first,
+	 * non-dumpable before anything else runs.  kura-shim already made the
+	 * execve itself mark it so (shim_nondumpable_exec); this holds where
+	 * it could not (fs.suid_dumpable=1, or a shim with no capability).
+	 */
+	if (argc >= 2 && strcmp(argv[1], "init") == 0) {
+		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+			return 1;
 		return cmd_init(&g, argc - 1, argv + 1);
+	}
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
@@ -152,6 +162,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	log_init(v->logs ? g.log_path : NULL, g.log_json, g.debug);
+	/* a --root that cannot hold state is an error, not an empty list (issue 12) */
+	if (v->fn != cmd_spec && v->fn != cmd_features) {
+		struct kerr rerr;
+		char *abs;
+
+		if (state_root_resolve(g.root, &abs, &rerr) < 0) {
+			log_error("%s", rerr.msg);
+			return 1;
+		}
+		g.root = abs;
+	}
 	c = optind;
 	optind = 0; /* each verb parses its own flags from its own argv[0] */
 	return v->fn(&g, argc - c, argv + c);

@@ -29,28 +29,34 @@ static int signal_cmp(const void *key, const void *elem)
 	return strcasecmp(key, *(const char *const *)elem);
 }
 
+/*
+ * Strict: "9", "KILL", "SIGKILL", "RTMIN+3", "RTMAX-2"; never " 9", "+9",
+ * "0x9", "RTMIN 3", "RTMIN3" nor a number past NSIG.
+ */
 int signal_parse(const char *s)
 {
-	long long n;
+	unsigned long long n;
 	const char *name = s;
 
 	if (!s || !*s)
 		return -1;
-	if (util_parse_long(s, &n) == 0)
-		return (n > 0 && n < NSIG) ? (int)n : -1;
+	if (util_parse_udec(s, NSIG - 1, &n) == 0)
+		return n > 0 ? (int)n : -1;
 	if (strncasecmp(name, "SIG", 3) == 0)
 		name += 3;
 	if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
 		bool min = strncasecmp(name, "RTMIN", 5) == 0;
 		int base = min ? SIGRTMIN : SIGRTMAX;
-		long long off = 0;
+		unsigned long long off;
+		long long v;
 
 		if (name[5] == '\0')
 			return base;
-		if (util_parse_long(name + 5, &off) < 0)
+		/* RTMIN+3, RTMAX-2: a sign, then digits; the offset is bounded first */
+		if ((name[5] != '+' && name[5] != '-') || util_parse_udec(name + 6, NSIG, &off) < 0)
 			return -1;
-		n = base + off; /* RTMIN+3, RTMAX-2 */
-		return (n >= SIGRTMIN && n <= SIGRTMAX) ? (int)n : -1;
+		v = name[5] == '+' ? base + (long long)off : base - (long long)off;
+		return (v >= SIGRTMIN && v <= SIGRTMAX) ? (int)v : -1;
 	}
 	const void *hit = bsearch(name, signals, sizeof(signals) / sizeof(signals[0]),
 				  sizeof(signals[0]), signal_cmp);

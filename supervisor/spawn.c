@@ -96,11 +96,36 @@ static int seal_by_memfd(struct kerr *err)
 	return take_fd(&fd);
 }
 
-static int spawn_seal_self(struct kerr *err)
+/*
+ * In a user namespace the init half must run from a file it cannot read.
+ * kura-shim execs it after joining the container's user namespace, so the
+ * new mm belongs to that namespace, and a container process with
+ * CAP_SYS_PTRACE there (its own, by its config) could ptrace the init or
+ * open its fds despite the init being non-dumpable.  An exec of a file the
+ * process may run but not read makes the kernel tie the mm to the nearest
+ * user namespace that owns the file (would_dump(): the host's, for a file of
+ * the host's root, which is unmapped in the container) and keep it
+ * non-dumpable.  A memfd can be 0111; kura's binary on disk is 0755.
+ */
+static int seal_unreadable(struct kerr *err)
+{
+	_cleanup_close_ int fd = seal_by_memfd(err);
+
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, 0111) < 0)
+		return kerr_errno(err, errno, "chmod 0111 sealed kura");
+	return take_fd(&fd);
+}
+
+static int spawn_seal_self(const struct spawn_req *req, struct kerr *err)
 {
 	struct kerr e1;
-	int fd = seal_by_bind(&e1);
+	int fd;
 
+	if (req->spec && spec_find_ns(req->spec, SPEC_NS_USER) && geteuid() == 0)
+		return seal_unreadable(err);
+	fd = seal_by_bind(&e1);
 	if (fd >= 0)
 		return fd;
 	fd = seal_by_memfd(err);
@@ -401,7 +426,12 @@ fail:
 	_exit(127);
 }
 
-static int shim_child_fn(void *arg)
+/*
+ * Uninstrumented: ASan would announce the noreturn call to shim_child and,
+ * not knowing this static stack, warn that it ignores it ("False positive
+ * error reports may follow").  shim_vfork unpoisons the stack itself.
+ */
+__attribute__((no_sanitize_address)) static int shim_child_fn(void *arg)
 {
 	shim_child(arg);
 }
@@ -502,6 +532,7 @@ static int shim_converse(const struct spawn_req *req, const struct blob_parts *p
 			 struct shim *sh, int sock, pid_t *init_pid, struct kerr *err)
 {
 	struct sync_msg m;
+	bool mapped = false;
 
 	for (;;) {
 		struct pollfd pf[2] = { { .fd = sock, .events = POLLIN },
@@ -529,7 +560,7 @@ static int shim_converse(const struct spawn_req *req, const struct blob_parts *p
 		}
 		switch (m.type) {
 		case SYNC_MAP_IDS:
-			if (req->mode != SPAWN_CREATE || !p->uid_map) {
+			if (req->mode != SPAWN_CREATE || !p->uid_map || mapped) {
 				sync_send(sock, SYNC_MAP_IDS_DONE, -1, "unexpected");
 				return kerr_set(err, "kura-shim: unexpected map-ids");
 			}
@@ -540,10 +571,18 @@ static int shim_converse(const struct spawn_req *req, const struct blob_parts *p
 			}
 			if (sync_send(sock, SYNC_MAP_IDS_DONE, 0, NULL) < 0)
 				return kerr_errno(err, errno, "write to kura-shim");
+			mapped = true;
 			break;
-		case SYNC_PID:
+		case SYNC_PID: {
+			siginfo_t si = { 0 };
+
+			/* CLONE_PARENT made the init our child: anything else is no init of ours */
+			if (m.value <= 0 || waitid(P_PID, (id_t)m.value, &si,
+						   WEXITED | WNOHANG | WNOWAIT) < 0)
+				return kerr_set(err, "kura-shim: pid %d is not its init", (int)m.value);
 			*init_pid = m.value;
 			return 0;
+		}
 		case SYNC_ERROR:
 			return kerr_set(err, "%s", m.text);
 		default:
@@ -601,7 +640,7 @@ int spawn_start(const struct spawn_req *req, struct spawn_result *res, struct ke
 	res->sync_fd = -1;
 	if (util_find_libexec("kura-shim", shim_path, sizeof(shim_path), err) < 0)
 		return -1;
-	init_fd = spawn_seal_self(err);
+	init_fd = spawn_seal_self(req, err);
 	if (init_fd < 0)
 		return -1;
 	if (blob_build(&parts, req, init_fd, err) < 0)

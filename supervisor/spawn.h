@@ -25,7 +25,8 @@ struct spawn_req {
 	bool has_oom_score_adj;
 	/*
 	 * fds that must reach the init half open (not CLOEXEC) at the same
-	 * numbers: the data memfd, state dir, console socket, preserved fds...
+	 * numbers: the data memfd, the exec FIFO, console socket, seccomp filter,
+	 * idmapped trees...
 	 * Every other fd kura holds is CLOEXEC and never reaches the shim.
 	 */
 	const int *keep_fds;

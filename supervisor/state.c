@@ -16,16 +16,30 @@
 #include "spec.h"
 #include "util.h"
 
+/*
+ * runc's rule: ^[\w+-.]+$ ([A-Za-z0-9_+-.], 1.2 dropped the "," that 1.1's
+ * range +-. let in; kura never took it), and not "." or "..".  runc has no
+ * length limit of its own: an id past NAME_MAX (255 bytes) failed at mkdir
+ * of the state dir with "file name too long", so kura says it up front.  An
+ * id starting with '-' is refused too: every verb would read it as a flag.
+ */
+#define ID_RULE                                                                        \
+	"an id is 1 to 255 characters of A-Z a-z 0-9 _ + - ., not starting with '-' " \
+	"and not \".\" or \"..\""
+
 int state_validate_id(const char *id, struct kerr *err)
 {
 	size_t len = id ? strlen(id) : 0;
 
 	if (len == 0)
 		return kerr_set(err, "container id cannot be empty");
-	if (len > 1024)
-		return kerr_set(err, "invalid id format: %.32s...: longer than 1024 characters", id);
+	if (len > 255)
+		return kerr_set(err, "invalid id format: %.32s...: %zu bytes long (" ID_RULE ")", id,
+				len);
+	if (id[0] == '-')
+		return kerr_set(err, "invalid id format: %s: starts with '-' (" ID_RULE ")", id);
 	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return kerr_set(err, "invalid id format: %s", id);
+		return kerr_set(err, "invalid id format: %s (" ID_RULE ")", id);
 	for (const char *p = id; *p; p++) {
 		char ch = *p;
 		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
@@ -33,7 +47,72 @@ int state_validate_id(const char *id, struct kerr *err)
 			  ch == '.';
 
 		if (!ok)
-			return kerr_set(err, "invalid id format: %s", id);
+			return kerr_set(err, "invalid id format: %s (" ID_RULE ")", id);
+	}
+	return 0;
+}
+
+/* Lexical clean of an absolute path in place: "//", "." and ".." go (Go's filepath.Clean). */
+static void clean_abs_path(char *p)
+{
+	char *out = p + 1;
+	const char *in = p + 1;
+
+	while (*in) {
+		const char *end = strchr(in, '/');
+		size_t n = end ? (size_t)(end - in) : strlen(in);
+
+		if (n == 0 || (n == 1 && in[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && in[0] == '.' && in[1] == '.') {
+			/* drop the last component and the '/' before it */
+			while (out > p + 1 && out[-1] != '/')
+				out--;
+			if (out > p + 1)
+				out--;
+		} else {
+			/* out never passes in: the copy only moves text left */
+			if (out > p + 1)
+				*out++ = '/';
+			memmove(out, in, n);
+			out += n;
+		}
+		in += n + (end ? 1 : 0);
+	}
+	*out = '\0';
+}
+
+int state_root_resolve(const char *root, char **abs, struct kerr *err)
+{
+	char cwd[PATH_MAX];
+	struct stat st;
+
+	*abs = NULL;
+	if (!root || !*root)
+		return kerr_set(err, "--root: must not be empty (a directory for the containers' state)");
+	if (root[0] == '/') {
+		*abs = strdup(root);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return kerr_errno(err, errno, "--root %s: relative, and the cwd is unknown",
+					  root);
+		if (asprintf(abs, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, root) < 0)
+			*abs = NULL;
+	}
+	if (!*abs)
+		return kerr_errno(err, ENOMEM, "--root");
+	clean_abs_path(*abs);
+	if (strcmp(*abs, "/") == 0) {
+		free(*abs);
+		*abs = NULL;
+		return kerr_set(err, "--root %s: must not be / (a directory for the containers' state)",
+				root);
+	}
+	if (stat(*abs, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		kerr_set(err, "--root %s: not a directory", *abs);
+		free(*abs);
+		*abs = NULL;
+		return -1;
 	}
 	return 0;
 }
@@ -43,6 +122,44 @@ static char *dup_json_string(const json_t *o, const char *key)
 	const char *v = json_string_value(json_object_get(o, key));
 
 	return v ? strdup(v) : NULL;
+}
+
+/*
+ * The owner shown by state and list (table and JSON alike): the user that
+ * owns the container's state dir, as runc's list computes it ("root", a
+ * name from /etc/passwd, or "#UID").  runc's own state always says "", so
+ * its list and state disagree; kura's agree, also for a "creating"
+ * container, which has no state.json yet.
+ */
+static char *owner_of(uid_t uid)
+{
+	_cleanup_free_ char *text = NULL;
+	struct kerr ignored;
+	char *owner = NULL;
+	size_t len = 0;
+
+	if (uid == 0)
+		return strdup("root");
+	text = util_read_file("/etc/passwd", &len, &ignored);
+	for (char *line = text, *next; line && *line; line = next) {
+		char *f1, *f2, *end;
+		unsigned long u;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		/* name:password:uid:... */
+		f1 = strchr(line, ':');
+		f2 = f1 ? strchr(f1 + 1, ':') : NULL;
+		if (!f2 || f1 == line)
+			continue;
+		u = strtoul(f2 + 1, &end, 10);
+		if (end != f2 + 1 && *end == ':' && u == (unsigned long)uid)
+			return strndup(line, (size_t)(f1 - line));
+	}
+	if (asprintf(&owner, "#%u", (unsigned)uid) < 0)
+		return NULL;
+	return owner;
 }
 
 int state_load(const char *root, const char *id, struct container *c, struct kerr *err)
@@ -69,11 +186,14 @@ int state_load(const char *root, const char *id, struct container *c, struct ker
 		err->errnum = ENOENT;
 		return -1;
 	}
+	c->owner = owner_of(st.st_uid);
 	snprintf(path, sizeof(path), "%s/state.json", c->dir);
 	text = util_read_file(path, &len, err);
 	if (!text) {
 		if (err->errnum == ENOENT) {
-			/* the dir exists but create has not finished: "creating" */
+			/* the dir exists but create has recorded nothing yet */
+			kerr_clear(err);
+			c->creating = true;
 			return 0;
 		}
 		state_free(c);
@@ -89,11 +209,13 @@ int state_load(const char *root, const char *id, struct container *c, struct ker
 	c->rootfs = dup_json_string(j, "rootfs");
 	c->config_path = dup_json_string(j, "config");
 	c->created = dup_json_string(j, "created");
-	c->owner = dup_json_string(j, "owner");
 	c->pid = (pid_t)json_integer_value(json_object_get(j, "pid"));
 	v = json_object_get(j, "startTime");
 	c->start_time = json_is_string(v) ? strtoull(json_string_value(v), NULL, 10) : 0;
 	c->systemd_cgroup = json_is_true(json_object_get(j, "systemdCgroup"));
+	c->creating = json_is_true(json_object_get(j, "creating"));
+	v = json_object_get(j, "rootfsMount");
+	c->rootfs_mnt = json_is_string(v) ? strtoull(json_string_value(v), NULL, 10) : 0;
 	v = json_object_get(j, "annotations");
 	if (json_is_object(v))
 		c->annotations = json_deep_copy(v);
@@ -105,6 +227,24 @@ int state_load(const char *root, const char *id, struct container *c, struct ker
 	}
 	json_decref(j);
 	return 0;
+}
+
+/* The locked dir is still the one at its path (not removed, not replaced). */
+static bool lock_still_there(int fd, const char *dir)
+{
+	struct stat locked, now;
+
+	return fstat(fd, &locked) == 0 && locked.st_nlink > 0 && stat(dir, &now) == 0 &&
+	       now.st_ino == locked.st_ino && now.st_dev == locked.st_dev;
+}
+
+static bool dir_exists(const char *root, const char *id)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", root, id);
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int state_lock(struct container *c, struct kerr *err)
@@ -127,7 +267,63 @@ int state_lock(struct container *c, struct kerr *err)
 		c->lock_fd = -1;
 		return kerr_errno(err, e, "lock %s", c->dir);
 	}
+	/* removed while we waited (a delete that held the lock): it is gone */
+	if (!lock_still_there(c->lock_fd, c->dir)) {
+		close(c->lock_fd);
+		c->lock_fd = -1;
+		kerr_set(err, "container does not exist");
+		err->errnum = ENOENT;
+		return -1;
+	}
 	return 0;
+}
+
+int state_load_locked(const char *root, const char *id, struct container *c,
+		      struct kerr *err)
+{
+	struct container probe = { .lock_fd = -1 };
+	int fd;
+
+	memset(c, 0, sizeof(*c));
+	c->lock_fd = -1;
+	if (state_validate_id(id, err) < 0)
+		return -1;
+	/* a dir replaced while we waited (deleted, made again): lock the new one */
+	for (int tries = 0;; tries++) {
+		if (asprintf(&probe.dir, "%s/%s", root, id) < 0) {
+			probe.dir = NULL;
+			return kerr_errno(err, ENOMEM, "state");
+		}
+		if (state_lock(&probe, err) == 0)
+			break;
+		free(probe.dir);
+		probe.dir = NULL;
+		if (err->errnum != ENOENT || tries >= 10 || !dir_exists(root, id))
+			return -1;
+	}
+	fd = probe.lock_fd;
+	free(probe.dir);
+	if (state_load(root, id, c, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	c->lock_fd = fd;
+	return 0;
+}
+
+bool state_create_running(const struct container *c)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (!c->creating || c->lock_fd >= 0)
+		return false;
+	fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	/* a probe that never waits: shared, dropped with the fd at once */
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0)
+		return false;
+	return errno == EWOULDBLOCK;
 }
 
 int state_save(const struct container *c, struct kerr *err)
@@ -149,6 +345,12 @@ int state_save(const struct container *c, struct kerr *err)
 		json_object_set(j, "annotations", c->annotations);
 	if (c->systemd_cgroup)
 		json_object_set_new(j, "systemdCgroup", json_true());
+	if (c->creating)
+		json_object_set_new(j, "creating", json_true());
+	if (c->rootfs_mnt) {
+		snprintf(st, sizeof(st), "%llu", (unsigned long long)c->rootfs_mnt);
+		json_object_set_new(j, "rootfsMount", json_string(st));
+	}
 	if (c->cg)
 		json_object_set_new(j, "cgroup", cgroup_to_json(c->cg));
 	text = json_dumps(j, JSON_COMPACT);
@@ -235,8 +437,18 @@ enum container_status state_status(const struct container *c)
 {
 	char path[PATH_MAX];
 
+	if (c->creating) {
+		/*
+		 * No init yet, or one a create killed half-way left waiting:
+		 * "creating" (delete --force undoes it); an init that was
+		 * recorded and died, once no create runs any more: "stopped".
+		 */
+		if (c->pid == 0 || state_init_alive(c) || state_create_running(c))
+			return STATUS_CREATING;
+		return STATUS_STOPPED;
+	}
 	if (c->pid == 0)
-		return c->bundle ? STATUS_STOPPED : STATUS_CREATING;
+		return STATUS_STOPPED;
 	if (!state_init_alive(c))
 		return STATUS_STOPPED;
 	/* frozen first, as runc: a created container can be paused too */

@@ -71,6 +71,59 @@ static int made_push(struct cgroup_hier *h, const char *dir)
 	return 0;
 }
 
+static bool made_has(const struct cgroup_hier *h, const char *dir)
+{
+	for (size_t k = 0; k < h->n_made; k++)
+		if (!strcmp(h->made[k], dir))
+			return true;
+	return false;
+}
+
+static void made_drop(struct cgroup_hier *h, const char *dir)
+{
+	for (size_t k = 0; k < h->n_made; k++) {
+		if (strcmp(h->made[k], dir))
+			continue;
+		free(h->made[k]);
+		memmove(&h->made[k], &h->made[k + 1], (h->n_made - k - 1) * sizeof(*h->made));
+		h->n_made--;
+		return;
+	}
+}
+
+/*
+ * Before any mkdir: note as made every directory of h->path that does not
+ * exist yet, so a record of them can be saved first (a kura killed between
+ * a mkdir and its record would leak the directory).  The container's own
+ * directory is its own even when it exists already (a leftover): recorded,
+ * so delete removes it, never silently joined.
+ */
+static int hier_plan(struct cgroup_hier *h, struct kerr *err)
+{
+	size_t ml = strlen(h->mount);
+	_cleanup_free_ char *cur = strdup(h->path);
+
+	if (!cur)
+		return kerr_errno(err, ENOMEM, "cgroup");
+	if (strncmp(h->path, h->mount, ml) || (h->path[ml] != '/' && h->path[ml] != '\0'))
+		return kerr_set(err, "cgroup %s is not under %s", h->path, h->mount);
+	if (h->path[ml] == '\0')
+		return 0;
+	for (char *p = cur + ml + 1; p && *p;) {
+		char *slash = strchr(p, '/');
+		struct stat st;
+
+		if (slash)
+			*slash = '\0';
+		if ((!slash || stat(cur, &st) < 0) && !made_has(h, cur) && made_push(h, cur) < 0)
+			return kerr_errno(err, ENOMEM, "cgroup");
+		if (slash)
+			*slash = '/';
+		p = slash ? slash + 1 : NULL;
+	}
+	return 0;
+}
+
 /* v1 cpuset refuses tasks until cpus and mems are set: inherit the parent's. */
 static int cpuset_inherit(const char *parent, const char *dir, struct kerr *err)
 {
@@ -140,11 +193,15 @@ static int hier_make(struct cgroup_hier *h, const char *wanted, struct kerr *err
 		if (v2)
 			subtree_enable(parent, wanted);
 		if (mkdir(cur, 0755) == 0) {
-			if (made_push(h, cur) < 0) {
+			if (!made_has(h, cur) && made_push(h, cur) < 0) {
 				rmdir(cur);
 				return kerr_errno(err, ENOMEM, "cgroup");
 			}
-		} else if (errno != EEXIST) {
+		} else if (errno == EEXIST) {
+			/* planned as ours, but another made it first: it is not ours */
+			if (slash)
+				made_drop(h, cur);
+		} else {
 			return kerr_errno(err, errno, "mkdir %s", cur);
 		}
 		if (cpuset && cpuset_inherit(parent, cur, err) < 0)
@@ -193,8 +250,9 @@ int cgroup_make(struct cgroup *cg, const struct spec *s, struct kerr *err)
 	return cgroup_apply(cg, s->has_linux ? &s->linux_ : NULL, r, err);
 }
 
-int cgroup_create_from(const struct spec *s, const char *id, const char *mountinfo,
-		       const char *proc_cgroup, struct cgroup **out, struct kerr *err)
+/* The layout, and in each hierarchy the directories to make (hier_plan). */
+static int plan_from(const struct spec *s, const char *id, const char *mountinfo,
+		     const char *proc_cgroup, struct cgroup **out, struct kerr *err)
 {
 	_cleanup_free_ char *inner = NULL;
 	struct cgroup *cg = NULL;
@@ -204,10 +262,38 @@ int cgroup_create_from(const struct spec *s, const char *id, const char *mountin
 		return kerr_errno(err, ENOMEM, "cgroup");
 	if (cgroup_layout(mountinfo, proc_cgroup, inner, &cg, err) < 0)
 		return -1;
+	for (size_t i = 0; i < cg->n; i++) {
+		if (hier_plan(&cg->h[i], err) < 0) {
+			cgroup_free(cg);
+			return -1;
+		}
+	}
+	*out = cg;
+	return 0;
+}
+
+int cgroup_realize(struct cgroup *cg, const struct spec *s, struct kerr *err)
+{
+	/* --systemd-cgroup: systemd makes the unit once there is a pid */
+	if (cg->systemd)
+		return 0;
 	if (cgroup_make(cg, s, err) < 0) {
 		struct kerr ignored;
 
 		cgroup_destroy(cg, &ignored);
+		return -1;
+	}
+	return 0;
+}
+
+int cgroup_create_from(const struct spec *s, const char *id, const char *mountinfo,
+		       const char *proc_cgroup, struct cgroup **out, struct kerr *err)
+{
+	struct cgroup *cg = NULL;
+
+	if (plan_from(s, id, mountinfo, proc_cgroup, &cg, err) < 0)
+		return -1;
+	if (cgroup_realize(cg, s, err) < 0) {
 		cgroup_free(cg);
 		return -1;
 	}
@@ -234,8 +320,8 @@ static int create_systemd(const struct spec *s, const char *id, const char *mi,
 	return 0;
 }
 
-int cgroup_create(const struct spec *s, const char *id, bool systemd,
-		  struct cgroup **out, struct kerr *err)
+int cgroup_plan(const struct spec *s, const char *id, bool systemd, struct cgroup **out,
+		struct kerr *err)
 {
 	_cleanup_free_ char *mi = NULL, *own = NULL;
 
@@ -247,7 +333,22 @@ int cgroup_create(const struct spec *s, const char *id, bool systemd,
 		return -1;
 	if (systemd)
 		return create_systemd(s, id, mi, own, out, err);
-	return cgroup_create_from(s, id, mi, own, out, err);
+	return plan_from(s, id, mi, own, out, err);
+}
+
+int cgroup_create(const struct spec *s, const char *id, bool systemd,
+		  struct cgroup **out, struct kerr *err)
+{
+	struct cgroup *cg = NULL;
+
+	if (cgroup_plan(s, id, systemd, &cg, err) < 0)
+		return -1;
+	if (cgroup_realize(cg, s, err) < 0) {
+		cgroup_free(cg);
+		return -1;
+	}
+	*out = cg;
+	return 0;
 }
 
 bool cgroup_is_systemd(const struct cgroup *cg)
@@ -604,42 +705,73 @@ int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct kerr *e
 	return 0;
 }
 
+static bool pid_in(const pid_t *v, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == pid)
+			return true;
+	return false;
+}
+
+/*
+ * No freeze: a freeze of kura's own that a kill -9 of kura interrupted
+ * would leave the container paused, and SIGKILL needs none.  Every process
+ * listed is signalled, and the list read again until it holds nobody new
+ * (a fork racing the walk); for SIGKILL until the cgroup is empty (~1 s at
+ * most).  A container the user paused stays paused, except for SIGKILL: a
+ * frozen v1 task dies only once thawed.
+ */
 int cgroup_kill_all(const struct cgroup *cg, int sig, struct kerr *err)
 {
 	const struct cgroup_hier *u = cgroup_unified(cg);
-	bool was_frozen = cgroup_is_frozen(cg), froze;
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t n = 0;
+	bool paused = cgroup_is_frozen(cg);
+	_cleanup_free_ pid_t *done = NULL;
+	size_t n_done = 0, cap = 0;
 	int ret = 0;
-	struct kerr ferr;
 
 	/* cgroup.kill reaches every process, frozen or not, with no fork race */
 	if (sig == SIGKILL && cg->mode == CGROUP_V2 && u &&
 	    cgroup_file_exists(u->path, "cgroup.kill"))
 		return cgroup_write(u->path, "cgroup.kill", "1", err);
-	/* nobody there: no freeze, which costs ~15 ms a hierarchy */
-	if (cgroup_pids(cg, &pids, &n, err) < 0)
-		return -1;
-	if (n == 0)
-		return 0;
-	free(pids);
-	pids = NULL;
-	/*
-	 * Freezing stops forks escaping the walk, and a frozen v1 task ignores
-	 * even SIGKILL until thawed; without a freezer, signal all the same.
-	 */
-	froze = cgroup_freeze(cg, true, &ferr) == 0;
+	for (int pass = 0; pass < 500 && ret == 0; pass++) {
+		_cleanup_free_ pid_t *pids = NULL;
+		size_t n = 0, fresh = 0;
 
-	if (cgroup_pids(cg, &pids, &n, err) < 0)
-		ret = -1;
-	for (size_t i = 0; ret == 0 && i < n; i++)
-		if (kill(pids[i], sig) < 0 && errno != ESRCH)
-			ret = kerr_errno(err, errno, "kill %d", (int)pids[i]);
-	if (froze && (!was_frozen || sig == SIGKILL)) {
-		struct kerr e2;
+		if (cgroup_pids(cg, &pids, &n, err) < 0)
+			return -1;
+		if (n == 0)
+			break;
+		for (size_t i = 0; i < n && ret == 0; i++) {
+			bool seen = pid_in(done, n_done, pids[i]);
 
-		if (cgroup_freeze(cg, false, ret < 0 ? &e2 : err) < 0 && ret == 0)
-			ret = -1;
+			if (seen && sig != SIGKILL)
+				continue;
+			if (kill(pids[i], sig) < 0 && errno != ESRCH)
+				ret = kerr_errno(err, errno, "kill %d", (int)pids[i]);
+			if (seen)
+				continue;
+			fresh++;
+			if (n_done == cap) {
+				pid_t *nd = realloc(done, (cap = cap ? cap * 2 : 16) * sizeof(*nd));
+
+				if (!nd)
+					return kerr_errno(err, ENOMEM, "kill");
+				done = nd;
+			}
+			done[n_done++] = pids[i];
+		}
+		if (sig != SIGKILL) {
+			if (fresh == 0)
+				break;
+			continue;
+		}
+		if (paused && pass == 0) {
+			struct kerr e2;
+
+			if (cgroup_freeze(cg, false, &e2) < 0 && ret == 0)
+				ret = kerr_set(err, "%s", e2.msg);
+		}
+		sleep_ms(2);
 	}
 	return ret;
 }

@@ -31,6 +31,16 @@ enum cgroup_mode cgroup_made_in(const struct cgroup *cg);
 int cgroup_create(const struct spec *s, const char *id, bool systemd,
 		  struct cgroup **out, struct kerr *err);
 /*
+ * cgroup_create in two steps, for a record that is never behind the host:
+ * cgroup_plan lays the paths out and lists as made every directory it will
+ * make (and the container's own, even a leftover), making nothing; the
+ * caller saves that, then cgroup_realize makes them and applies
+ * linux.resources (on failure it removes what it made; the caller frees).
+ */
+int cgroup_plan(const struct spec *s, const char *id, bool systemd, struct cgroup **out,
+		struct kerr *err);
+int cgroup_realize(struct cgroup *cg, const struct spec *s, struct kerr *err);
+/*
  * --systemd-cgroup: cgroup_create only laid the paths out; this asks systemd
  * for the unit holding pid, then makes what systemd did not and applies
  * linux.resources.  On failure, cgroup_destroy undoes what was done.
@@ -58,6 +68,12 @@ bool cgroup_is_frozen(const struct cgroup *cg);
 /* Signal every process (thaws a frozen cgroup first so nothing hangs). */
 int cgroup_kill_all(const struct cgroup *cg, int sig, struct kerr *err);
 int cgroup_update(const struct cgroup *cg, const struct spec_resources *r, struct kerr *err);
+/*
+ * After a failed create: when the OOM killer struck in the container's new
+ * cgroup, prefix *err with "the container was OOM-killed during create",
+ * naming .linux.resources.memory.limit when it was set.
+ */
+void cgroup_oom_explain(const struct cgroup *cg, const struct spec *s, struct kerr *err);
 
 /*
  * For the init half's cgroup mounts: v1 controller name -> host path of the

@@ -320,15 +320,24 @@ char *cgroup_inner_path(const char *cgroups_path, const char *id)
 	return strdup(id);
 }
 
+/*
+ * mount/b/c, cleaned: b and c are cleaned together as an absolute path
+ * first, so that no ".." in them climbs above the mount.  (A process outside
+ * our cgroup namespace's root shows as "0::/../../x" in /proc/PID/cgroup;
+ * a path built from that must not leave the hierarchy: /sys/fs/cgroup/../..)
+ */
 static char *join3(const char *a, const char *b, const char *c)
 {
-	char *r = NULL;
 	_cleanup_free_ char *raw = NULL;
+	_cleanup_free_ char *under = NULL;
+	_cleanup_free_ char *all = NULL;
 
-	if (asprintf(&raw, "%s/%s/%s", a, b, c) < 0)
+	if (asprintf(&raw, "/%s/%s", b, c) < 0)
 		return NULL;
-	r = cgroup_clean_path(raw);
-	return r;
+	under = cgroup_clean_path(raw);
+	if (!under || asprintf(&all, "%s%s", a, under) < 0)
+		return NULL;
+	return cgroup_clean_path(all);
 }
 
 char *cgroup_dir_for(const struct cgroup_mount *m, const char *inner, const char *own_path)

@@ -437,3 +437,19 @@ uint64_t cgroup_oom_count(const struct cgroup *cg, bool *under_oom)
 		return kv_file(h->path, "memory.events", "oom_kill");
 	return 0;
 }
+
+void cgroup_oom_explain(const struct cgroup *cg, const struct spec *s, struct kerr *err)
+{
+	const struct spec_memory *m = s && s->has_linux ? &s->linux_.resources.memory : NULL;
+	bool under = false;
+
+	/* a fresh cgroup: any OOM kill in it happened during this create */
+	if (!cg || (cgroup_oom_count(cg, &under) == 0 && !under))
+		return;
+	if (m && m->has_limit && m->limit > 0)
+		kerr_wrap(err, "the container was OOM-killed during create: "
+			       ".linux.resources.memory.limit (%lld bytes) is too small to start it",
+			  (long long)m->limit);
+	else
+		kerr_wrap(err, "the container was OOM-killed during create");
+}

@@ -179,8 +179,13 @@ int cmd_run(struct kura_global *g, int argc, char **argv)
 		status = 1;
 	}
 	if (!keep) {
-		if (state_lock(&c, &err) < 0 || container_destroy(&c, &s, &err) < 0)
+		/* a delete while it ran removed it already: nothing left to do */
+		if (state_lock(&c, &err) < 0) {
+			if (err.errnum != ENOENT)
+				log_warn("%s", err.msg);
+		} else if (container_destroy(&c, &s, &err) < 0) {
 			log_warn("%s", err.msg);
+		}
 	}
 	spec_free(&s);
 	state_free(&c);

@@ -63,9 +63,39 @@ static json_t *object_of(json_t *obj, const char *key)
 	return o;
 }
 
-static int parse_id(const char *s, long long *out)
+/* 4294967295 as a part of s: (uid_t)-1, which set*id() take as "no change" */
+static const char *minus_one_hint(const char *s)
 {
-	return util_parse_long(s, out) < 0 || *out < 0 || *out > 0xffffffffLL ? -1 : 0;
+	const char *p = strstr(s, "4294967295");
+
+	if (p && (p == s || p[-1] == ':') && (p[10] == '\0' || p[10] == ':'))
+		return " (4294967295 is (uid_t)-1: \"no change\" to setresuid/setresgid, never an id)";
+	return "";
+}
+
+/*
+ * The process as the init half will read it, checked here first: a bad
+ * process.json (a uid of -1, 2^32-1, 1.5) fails before anything is made.
+ */
+static char *checked(char *text, const char *file, struct kerr *err)
+{
+	struct spec_errors errs = { 0 };
+	struct spec_process p;
+
+	if (!text) {
+		kerr_set(err, "exec: out of memory");
+		return NULL;
+	}
+	if (spec_process_parse(text, strlen(text), file, &p, &errs) < 0) {
+		for (size_t i = 1; i < errs.n; i++)
+			log_error("%s", errs.msg[i]);
+		kerr_set(err, "%s", errs.n ? errs.msg[0] : "process: invalid");
+		spec_errors_free(&errs);
+		free(text);
+		return NULL;
+	}
+	spec_process_free(&p);
+	return text;
 }
 
 /* .process of the container's config with the command-line flags over it. */
@@ -87,7 +117,7 @@ static char *build_process(const char *config_text, size_t config_len,
 		*terminal = json_is_true(json_object_get(p, "terminal"));
 		out = json_dumps(p, JSON_COMPACT);
 		json_decref(p);
-		return out;
+		return checked(out, f->process_file, err);
 	}
 	if (argc <= 0) {
 		kerr_set(err, "exec: a command is required (or --process FILE)");
@@ -139,30 +169,31 @@ static char *build_process(const char *config_text, size_t config_len,
 		json_t *u = object_of(p, "user");
 
 		if (f->user) {
-			long long uid, gid = 0;
-			char *colon = strchr(f->user, ':');
-			_cleanup_free_ char *us = strndup(f->user, colon ? (size_t)(colon - f->user)
-								       : strlen(f->user));
+			uint32_t uid, gid = 0;
+			bool has_gid;
 
-			if (!us || parse_id(us, &uid) < 0 || (colon && parse_id(colon + 1, &gid) < 0)) {
+			if (util_parse_uid_gid(f->user, &uid, &gid, &has_gid) < 0) {
 				json_decref(p);
-				kerr_set(err, "--user: must be UID[:GID] with numeric ids, not \"%s\"",
-					 f->user);
+				kerr_set(err,
+					 "--user: must be UID[:GID] (decimal, 0..4294967294), not \"%s\"%s",
+					 f->user, minus_one_hint(f->user));
 				return NULL;
 			}
 			json_object_set_new(u, "uid", json_integer(uid));
-			if (colon)
+			if (has_gid)
 				json_object_set_new(u, "gid", json_integer(gid));
 		}
 		if (f->n_gids) {
 			json_t *g = array_of(u, "additionalGids");
 
 			for (size_t i = 0; i < f->n_gids; i++) {
-				long long gid;
+				uint32_t gid;
 
-				if (parse_id(f->gids[i], &gid) < 0) {
+				if (util_parse_id(f->gids[i], &gid) < 0) {
 					json_decref(p);
-					kerr_set(err, "--additional-gids: not a gid: \"%s\"", f->gids[i]);
+					kerr_set(err,
+						 "--additional-gids: must be a GID (decimal, 0..4294967294), not \"%s\"%s",
+						 f->gids[i], minus_one_hint(f->gids[i]));
 					return NULL;
 				}
 				json_array_append_new(g, json_integer(gid));
@@ -171,7 +202,7 @@ static char *build_process(const char *config_text, size_t config_len,
 	}
 	out = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
-	return out;
+	return checked(out, "process", err);
 }
 
 int cmd_exec(struct kura_global *g, int argc, char **argv)

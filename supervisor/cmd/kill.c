@@ -47,7 +47,7 @@ int cmd_kill(struct kura_global *g, int argc, char **argv)
 			return 1;
 		}
 	}
-	if (state_load(g->root, argv[optind], &c, &err) < 0 || state_lock(&c, &err) < 0) {
+	if (state_load_locked(g->root, argv[optind], &c, &err) < 0) {
 		log_error("%s", err.msg);
 		return 1;
 	}

@@ -2,6 +2,7 @@
 /* `kura list [--format table|json] [--quiet]` */
 #include <jansson.h>
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,11 @@ int cmd_list(struct kura_global *g, int argc, char **argv)
 		return 1;
 	}
 	d = opendir(g->root);
+	/* no root yet is no container; any other failure is not an empty list */
+	if (!d && errno != ENOENT) {
+		log_error("list: open %s: %s", g->root, strerror(errno));
+		return 1;
+	}
 	if (d) {
 		while ((e = readdir(d))) {
 			char **nids;

@@ -20,7 +20,7 @@ int cmd_start(struct kura_global *g, int argc, char **argv)
 
 	if (verb_simple_args("start", argc, argv, &id) < 0)
 		return 1;
-	if (state_load(g->root, id, &c, &err) < 0 || state_lock(&c, &err) < 0) {
+	if (state_load_locked(g->root, id, &c, &err) < 0) {
 		log_error("%s", err.msg);
 		return 1;
 	}

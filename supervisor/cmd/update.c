@@ -117,6 +117,18 @@ static int flag_apply(int opt, const char *name, const char *v, struct spec_reso
 		r->cpu.shares = (uint64_t)n;
 		break;
 	case OPT_QUOTA:
+	case OPT_PIDS:
+		/* as linux.resources.{cpu.quota,pids.limit}: -1 is no limit, no other negative */
+		if (n < -1) {
+			log_error("update: --%s: must be -1 (no limit) or at least 0, not %lld", name,
+				  (long long)n);
+			return -1;
+		}
+		if (opt == OPT_PIDS) {
+			r->has_pids_limit = true;
+			r->pids_limit = n;
+			break;
+		}
 		r->cpu.has_quota = true;
 		r->cpu.quota = n;
 		break;
@@ -131,10 +143,6 @@ static int flag_apply(int opt, const char *name, const char *v, struct spec_reso
 	case OPT_RT_RUNTIME:
 		r->cpu.has_realtime_runtime = true;
 		r->cpu.realtime_runtime = n;
-		break;
-	case OPT_PIDS:
-		r->has_pids_limit = true;
-		r->pids_limit = n;
 		break;
 	case OPT_BLKIO:
 		if (n < 10 || n > 1000) {
@@ -223,7 +231,7 @@ int cmd_update(struct kura_global *g, int argc, char **argv)
 			return 1;
 		}
 	}
-	if (state_load(g->root, argv[optind], &c, &err) < 0 || state_lock(&c, &err) < 0) {
+	if (state_load_locked(g->root, argv[optind], &c, &err) < 0) {
 		log_error("%s", err.msg);
 		spec_resources_free(&r);
 		return 1;

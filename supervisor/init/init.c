@@ -5,8 +5,9 @@
  * what the container sees and becomes the container process.  Every failure
  * goes to kura as one SYNC_ERROR message; kura shows it and cleans up.
  *
- * The data fd holds one JSON line written by kura (mode, fds, paths), then
- * config.json exactly as the bundle had it.
+ * The data fd holds the init data line written by kura (initdata.h: mode,
+ * fds, paths, strictly decoded), then config.json exactly as the bundle had
+ * it.
  */
 #include <jansson.h>
 #include <fcntl.h>
@@ -24,30 +25,18 @@
 #include "cmd.h"
 #include "console.h"
 #include "hooks.h"
+#include "initdata.h"
 #include "process.h"
 #include "rootfs.h"
 #include "spec.h"
 #include "process_seccomp.h"
 #include "sync.h"
+#include "testpause.h"
 #include "util.h"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #endif
-
-struct init_data {
-	json_t *head;
-	const char *mode;
-	const char *id;
-	const char *rootfs;
-	bool no_pivot, no_new_keyring, cgroup_v2;
-	int *idmap_fds;
-	size_t n_idmap_fds;
-	int fifo_fd, console_fd, mntns_fd;
-	int preserve_fds, listen_fds;
-	struct rootfs_cgroup_v1 *cgv1;
-	size_t n_cgv1;
-};
 
 static int sync_fd = -1;
 
@@ -59,83 +48,37 @@ static void __attribute__((noreturn)) init_fail(const struct kerr *err)
 	_exit(1);
 }
 
-static int data_int(const json_t *o, const char *key, int def)
-{
-	const json_t *v = json_object_get(o, key);
-
-	return json_is_integer(v) ? (int)json_integer_value(v) : def;
-}
-
-static const char *data_string(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static bool data_bool(const json_t *o, const char *key)
-{
-	return json_is_true(json_object_get(o, key));
-}
-
-/* Read the data fd: the head line into d, config.json text into *config. */
-static int data_read(int fd, struct init_data *d, char **text, char **config, size_t *config_len,
+/*
+ * Read the data fd: the init data line into d (strict: initdata.c), the
+ * config.json text after it into *config (in *text, which the caller frees).
+ */
+static int data_read(int fd, struct initdata *d, char **text, char **config, size_t *config_len,
 		     struct kerr *err)
 {
 	size_t len;
 	char *nl;
-	const json_t *cg, *e, *idm;
-	size_t i;
 
 	*text = util_read_fd(fd, &len, err);
 	if (!*text)
 		return kerr_wrap(err, "init data");
-	nl = strchr(*text, '\n');
+	nl = memchr(*text, '\n', len);
 	if (!nl)
 		return kerr_set(err, "init data: no config");
-	*nl = '\0';
 	*config = nl + 1;
 	*config_len = len - (size_t)(nl + 1 - *text);
-	d->head = json_loads(*text, 0, NULL);
-	if (!d->head)
-		return kerr_set(err, "init data: invalid JSON");
-	d->mode = data_string(d->head, "mode");
-	d->id = data_string(d->head, "id");
-	d->rootfs = data_string(d->head, "rootfs");
-	d->no_pivot = data_bool(d->head, "noPivot");
-	d->no_new_keyring = data_bool(d->head, "noNewKeyring");
-	d->cgroup_v2 = data_bool(d->head, "cgroupV2");
-	d->fifo_fd = data_int(d->head, "fifoFd", -1);
-	d->console_fd = data_int(d->head, "consoleSocketFd", -1);
-	d->mntns_fd = data_int(d->head, "mntnsFd", -1);
-	d->preserve_fds = data_int(d->head, "preserveFds", 0);
-	d->listen_fds = data_int(d->head, "listenFds", 0);
-	if (!d->mode || !d->id)
-		return kerr_set(err, "init data: no mode or id");
-	/* the seccomp program kura compiled, a sealed memfd */
-	if (data_int(d->head, "seccompFd", -1) >= 0)
-		seccomp_use_prepared(data_int(d->head, "seccompFd", -1));
-	/* idmapped trees kura made on the host, by .mounts index (-1: none) */
-	idm = json_object_get(d->head, "idmapFds");
-	if (json_is_array(idm) && json_array_size(idm) > 0) {
-		d->idmap_fds = malloc(json_array_size(idm) * sizeof(int));
-		if (!d->idmap_fds)
-			return kerr_errno(err, ENOMEM, "init data");
-		json_array_foreach(idm, i, e)
-			d->idmap_fds[i] = json_is_integer(e) ? (int)json_integer_value(e) : -1;
-		d->n_idmap_fds = json_array_size(idm);
+	return initdata_decode(*text, (size_t)(nl - *text), d, err);
+}
+
+/* The v1 hierarchies as rootfs/ takes them: views of d's strings. */
+static struct rootfs_cgroup_v1 *cgroups_view(const struct initdata *d)
+{
+	struct rootfs_cgroup_v1 *v = calloc(d->n_cgroups_v1 + 1, sizeof(*v));
+
+	for (size_t i = 0; v && i < d->n_cgroups_v1; i++) {
+		v[i].controller = d->cgroups_v1[i].controller;
+		v[i].host_path = d->cgroups_v1[i].path;
 	}
-	cg = json_object_get(d->head, "cgroupsV1");
-	if (json_is_array(cg) && json_array_size(cg) > 0) {
-		d->cgv1 = calloc(json_array_size(cg), sizeof(*d->cgv1));
-		if (!d->cgv1)
-			return kerr_errno(err, ENOMEM, "init data");
-		json_array_foreach(cg, i, e) {
-			d->cgv1[d->n_cgv1].controller = data_string(e, "controller");
-			d->cgv1[d->n_cgv1].host_path = data_string(e, "path");
-			if (d->cgv1[d->n_cgv1].controller && d->cgv1[d->n_cgv1].host_path)
-				d->n_cgv1++;
-		}
-	}
-	return 0;
+	return v;
 }
 
 /* LISTEN_FDS from the caller pass through: the fds are 3.., pid 1 in here. */
@@ -189,32 +132,69 @@ static char *hooks_exchange(struct kerr *err)
 }
 
 /*
- * The exec FIFO: reopen kura's O_PATH fd of it through the host's
- * /proc/self/fd, opened before pivot_root (proc_fd_dir), so it works in a
- * container without /proc and as any uid: the FIFO is 0622.  Returns the
- * open write end.
+ * The exec FIFO.  kura opened it read-write on the host, filled its pipe
+ * buffer and passed the fd (exec_fifo_open in container.c): this one-byte
+ * write blocks until `kura start` reads, so the wait needs no path, no
+ * /proc and no other fd of the host (a reopen through /proc/self/fd would
+ * keep a host /proc open across the wait).
+ * The fd stays open, CLOEXEC: it closes with the execve of the process, so
+ * `kura start` sees EOF only once the process runs and then runs the
+ * poststart hooks, after startContainer, as the spec orders them.
  */
-static int fifo_wait(int proc_fd_dir, int fifo_path_fd, struct kerr *err)
+static int fifo_wait(int fifo_fd, struct kerr *err)
 {
-	char name[16];
-	int fd;
+	ssize_t n;
 
-	snprintf(name, sizeof(name), "%d", fifo_path_fd);
-	fd = openat(proc_fd_dir, name, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return kerr_errno(err, errno, "open exec fifo");
-	if (write(fd, "0", 1) != 1) {
-		int e = errno;
+	do
+		n = write(fifo_fd, "0", 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return kerr_errno(err, n < 0 ? errno : EIO, "write exec fifo");
+	return 0;
+}
 
-		close(fd);
-		return kerr_errno(err, e, "write exec fifo");
+/* close_range every fd from first up but the n in keep (sorted here; -1s ignored) */
+static int close_from_except(unsigned int first, int *keep, size_t n)
+{
+	unsigned int from = first;
+
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned int)keep[i] < from)
+			continue;
+		if ((unsigned int)keep[i] > from &&
+		    syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0) < 0)
+			return -1;
+		from = (unsigned int)keep[i] + 1;
 	}
-	/*
-	 * Left open, CLOEXEC: it closes with the execve of the process, so
-	 * `kura start` sees EOF only once the process runs and then runs the
-	 * poststart hooks, after startContainer, as the spec orders them.
-	 */
-	return fd;
+	return (int)syscall(SYS_close_range, from, ~0U, 0);
+}
+
+/*
+ * Before the process settings and the FIFO wait, which can last for days in
+ * a container that others see: keep stdio, the fds passed on to the
+ * process, the FIFO, the sync socket (closed after READY), and what the
+ * process settings still use (console socket, compiled seccomp filter);
+ * close the rest.  Nothing that leads to the host, its /proc, kura's state
+ * dir or binary stays open.  Here and not later: a seccomp profile may
+ * refuse close_range to the process once loaded.
+ */
+static int close_all_but_needed(const struct initdata *d, struct kerr *err)
+{
+	unsigned int first = 3 + (unsigned int)d->preserve_fds + (unsigned int)d->listen_fds;
+	int keep[] = { d->fifo_fd, sync_fd, d->console_fd, d->seccomp_fd };
+
+	if (d->fifo_fd < (int)first)
+		return kerr_set(err, "init data: exec fifo fd %d among the passed fds", d->fifo_fd);
+	if (close_from_except(first, keep, sizeof(keep) / sizeof(keep[0])) < 0)
+		return kerr_errno(err, errno, "close_range");
+	return 0;
 }
 
 static void reset_signals(void)
@@ -233,7 +213,7 @@ static void reset_signals(void)
  * gets /dev/console), the per-process settings, LISTEN_FDS, then the last
  * privileged steps.  Any failure ends the init half.
  */
-static void init_process(struct init_data *d, struct spec *s, struct spec_process *p,
+static void init_process(struct initdata *d, struct spec *s, struct spec_process *p,
 			 bool exec_mode)
 {
 	struct kerr err;
@@ -248,8 +228,9 @@ static void init_process(struct init_data *d, struct spec *s, struct spec_proces
 		if ((exec_mode ? console_setup_exec(d->console_fd, h, w, &err)
 			       : console_setup(d->console_fd, h, w, &err)) < 0)
 			init_fail(&err);
-		close(d->console_fd);
 	}
+	if (d->console_fd >= 0)
+		close(d->console_fd);
 	if (process_setup(p, s, &err) < 0)
 		init_fail(&err);
 	if (d->listen_fds > 0 && env_add_listen_fds(p, d->listen_fds, &err) < 0)
@@ -258,17 +239,17 @@ static void init_process(struct init_data *d, struct spec *s, struct spec_proces
 		init_fail(&err);
 }
 
-static void __attribute__((noreturn)) init_create(struct init_data *d, struct spec *s)
+static void __attribute__((noreturn)) init_create(struct initdata *d, struct spec *s)
 {
 	struct kerr err;
 	struct spec_process *p = &s->process;
 	_cleanup_free_ char *state = NULL;
-	int proc_fd_dir;
+	_cleanup_free_ struct rootfs_cgroup_v1 *cgv1 = cgroups_view(d);
 	const struct spec_namespace *mnt = spec_find_ns(s, SPEC_NS_MOUNT);
 	struct rootfs_opts ro = {
 		.spec = s,
 		.rootfs = d->rootfs,
-		.bundle = data_string(d->head, "bundle"),
+		.bundle = d->bundle,
 		.no_pivot = d->no_pivot,
 		.shared_mntns = !mnt,
 		/* sysctls are written before /proc/sys turns read-only, as runc */
@@ -276,8 +257,8 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 		.new_userns = has_new_ns(s, SPEC_NS_USER),
 		.new_netns = has_new_ns(s, SPEC_NS_NETWORK),
 		.new_cgroupns = has_new_ns(s, SPEC_NS_CGROUP),
-		.cgroups_v1 = d->cgv1,
-		.n_cgroups_v1 = d->n_cgv1,
+		.cgroups_v1 = cgv1,
+		.n_cgroups_v1 = d->n_cgroups_v1,
 		.cgroup_v2 = d->cgroup_v2,
 	};
 
@@ -294,10 +275,8 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 		}
 		close(fd);
 	}
-	/* the host's procfs, still visible before pivot_root: see fifo_wait() */
-	proc_fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (proc_fd_dir < 0 || d->fifo_fd < 0) {
-		kerr_errno(&err, errno, "open /proc/self/fd");
+	if (!cgv1) {
+		kerr_errno(&err, ENOMEM, "init");
 		init_fail(&err);
 	}
 	if (!d->no_new_keyring) {
@@ -322,14 +301,18 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 		init_fail(&err);
 	if (rootfs_finalize(&ro, &err) < 0)
 		init_fail(&err);
+	if (close_all_but_needed(d, &err) < 0)
+		init_fail(&err);
 	init_process(d, s, p, false);
+	if (d->seccomp_fd >= 0)
+		close(d->seccomp_fd);
+	/* the last word to kura: the FIFO is all the init holds from here on */
 	if (sync_send(sync_fd, SYNC_READY, 0, NULL) < 0)
 		_exit(1);
-	if (fifo_wait(proc_fd_dir, d->fifo_fd, &err) < 0)
+	close(sync_fd);
+	sync_fd = -1;
+	if (fifo_wait(d->fifo_fd, &err) < 0)
 		_exit(1); /* kura create has returned: nobody to tell */
-	/* the returned write end stays open until the execve (CLOEXEC) */
-	close(proc_fd_dir);
-	close(d->fifo_fd);
 	if (s->hooks.start_container.n) {
 		/* the spec's state for startContainer: created, the process not yet run */
 		json_t *st = json_loads(state ? state : "{}", 0, NULL);
@@ -351,7 +334,7 @@ static void __attribute__((noreturn)) init_create(struct init_data *d, struct sp
 	_exit(127);
 }
 
-static void __attribute__((noreturn)) init_exec(struct init_data *d, struct spec *s,
+static void __attribute__((noreturn)) init_exec(struct initdata *d, struct spec *s,
 						struct spec_process *p)
 {
 	struct kerr err;
@@ -361,8 +344,7 @@ static void __attribute__((noreturn)) init_exec(struct init_data *d, struct spec
 		init_fail(&err);
 	}
 	close(d->mntns_fd);
-	/* no one in the container may ptrace or open /proc/PID/exe of us (CVE-2019-5736) */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* non-dumpable since the execve (main.c): nothing of ours is reachable */
 	init_process(d, s, p, true);
 	/* on success the sync socket closes with the execve (CLOEXEC): kura's "ok" */
 	process_exec(p, &err);
@@ -371,7 +353,7 @@ static void __attribute__((noreturn)) init_exec(struct init_data *d, struct spec
 
 int cmd_init(struct kura_global *g, int argc, char **argv)
 {
-	struct init_data d = { 0 };
+	struct initdata d = { 0 };
 	struct spec s;
 	struct spec_process p;
 	struct spec_errors errs = { 0 };
@@ -382,6 +364,7 @@ int cmd_init(struct kura_global *g, int argc, char **argv)
 	int data_fd;
 
 	(void)g;
+	test_pause("init-start");
 	reset_signals();
 	if (argc != 3 || util_parse_long(argv[1], &n) < 0) {
 		fprintf(stderr, "kura init is internal: kura-shim runs it\n");
@@ -396,6 +379,9 @@ int cmd_init(struct kura_global *g, int argc, char **argv)
 	if (data_read(data_fd, &d, &text, &config, &config_len, &err) < 0)
 		init_fail(&err);
 	close(data_fd);
+	/* the seccomp program kura compiled, a sealed memfd */
+	if (d.seccomp_fd >= 0)
+		seccomp_use_prepared(d.seccomp_fd);
 	/*
 	 * Nothing of kura's may reach the container (CVE-2024-21626): every fd
 	 * past stdio and the preserved ones closes on execve.
@@ -410,19 +396,11 @@ int cmd_init(struct kura_global *g, int argc, char **argv)
 		init_fail(&err);
 	}
 	spec_errors_free(&errs);
-	if (strcmp(d.mode, "create") == 0)
+	if (d.mode == INITDATA_CREATE)
 		init_create(&d, &s);
-	if (strcmp(d.mode, "exec") == 0) {
-		json_t *pj = json_object_get(d.head, "process");
-		char *ptext = pj ? json_dumps(pj, JSON_COMPACT) : NULL;
-
-		if (!ptext || spec_process_parse(ptext, strlen(ptext), "process.json", &p, &errs) < 0) {
-			kerr_set(&err, "%s", errs.n ? errs.msg[0] : "process: missing");
-			init_fail(&err);
-		}
-		free(ptext);
-		init_exec(&d, &s, &p);
+	if (spec_process_parse(d.process, strlen(d.process), "process.json", &p, &errs) < 0) {
+		kerr_set(&err, "%s", errs.n ? errs.msg[0] : "process.json: invalid");
+		init_fail(&err);
 	}
-	kerr_set(&err, "init: unknown mode \"%s\"", d.mode);
-	init_fail(&err);
+	init_exec(&d, &s, &p);
 }

@@ -17,24 +17,39 @@
 #include "util.h"
 
 /*
+ * Where the cwd came from, for its errors: the container's own process is
+ * config.json's; an exec's is --cwd or its --process file unless it is the
+ * one it inherited from config.json.
+ */
+static const char *cwd_origin(const struct spec_process *p, const struct spec *s)
+{
+	if (!s || p == &s->process || (s->process.cwd && strcmp(s->process.cwd, p->cwd) == 0))
+		return "set in config.json";
+	return "given to exec (--cwd or --process)";
+}
+
+/*
  * The cwd is made when missing (as runc), as root before the uid change;
  * chdir is tried then, and again as the container user when root was
  * refused (a root-squashed volume owned by that user).
  */
-static int cwd_enter(const char *cwd, bool *retry, struct kerr *err)
+static int cwd_enter(const struct spec_process *p, const struct spec *s, bool *retry,
+		     struct kerr *err)
 {
+	const char *cwd = p->cwd;
+
 	*retry = false;
 	if (!cwd || !*cwd)
 		return 0;
 	if (util_mkdir_p(cwd, 0755, err) < 0 && err->errnum != EACCES && err->errnum != EPERM)
-		return kerr_wrap(err, "create cwd (\"%s\") set in config.json", cwd);
+		return kerr_wrap(err, "create cwd (\"%s\") %s", cwd, cwd_origin(p, s));
 	if (chdir(cwd) == 0)
 		return 0;
 	if (errno == EACCES || errno == EPERM) {
 		*retry = true;
 		return 0;
 	}
-	return kerr_errno(err, errno, "chdir to cwd (\"%s\") set in config.json failed", cwd);
+	return kerr_errno(err, errno, "chdir to cwd (\"%s\") %s failed", cwd, cwd_origin(p, s));
 }
 
 /*
@@ -65,7 +80,7 @@ int process_finalize(const struct spec_process *p, const struct spec *s, int syn
 	/* all names checked before anything irreversible happens */
 	if (p->caps.present && caps_masks_from_spec(&p->caps, caps_last_cap(), &masks, err) < 0)
 		return -1;
-	if (cwd_enter(p->cwd, &retry_cwd, err) < 0)
+	if (cwd_enter(p, s, &retry_cwd, err) < 0)
 		return -1;
 	if (!retry_cwd && cwd_check(p->cwd, err) < 0)
 		return -1;
@@ -86,8 +101,8 @@ int process_finalize(const struct spec_process *p, const struct spec *s, int syn
 		return kerr_errno(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
 	umask(p->user.has_umask ? (mode_t)p->user.umask : 0022);
 	if (retry_cwd && chdir(p->cwd) < 0)
-		return kerr_errno(err, errno, "chdir to cwd (\"%s\") set in config.json failed",
-				  p->cwd);
+		return kerr_errno(err, errno, "chdir to cwd (\"%s\") %s failed", p->cwd,
+				  cwd_origin(p, s));
 	if (retry_cwd && cwd_check(p->cwd, err) < 0)
 		return -1;
 

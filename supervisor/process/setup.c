@@ -40,13 +40,15 @@ static int oom_score_adj_apply(const struct spec_process *p, struct kerr *err)
 	if (!p->has_oom_score_adj)
 		return 0;
 	snprintf(want, sizeof(want), "%d", p->oom_score_adj);
-	fd = proc_open_file("self/oom_score_adj", O_RDWR, err);
+	/*
+	 * The shim has set it already, as kura's own process; writing the same
+	 * value again would fail without CAP_SYS_RESOURCE in a user namespace,
+	 * and so would opening it for writing at all: the init is
+	 * non-dumpable, its /proc/self files belong to the host's root.
+	 */
+	fd = proc_open_file("self/oom_score_adj", O_RDONLY, err);
 	if (fd < 0)
 		return kerr_wrap(err, "oomScoreAdj");
-	/*
-	 * The shim may have set it already; writing the same value again
-	 * would fail without CAP_SYS_RESOURCE in a user namespace.
-	 */
 	n = read(fd, cur, sizeof(cur) - 1);
 	if (n > 0) {
 		cur[n] = '\0';
@@ -54,7 +56,11 @@ static int oom_score_adj_apply(const struct spec_process *p, struct kerr *err)
 		if (strcmp(cur, want) == 0)
 			return 0;
 	}
-	if (lseek(fd, 0, SEEK_SET) < 0 || util_write_all(fd, want, strlen(want)) < 0)
+	close(fd);
+	fd = proc_open_file("self/oom_score_adj", O_WRONLY, err);
+	if (fd < 0)
+		return kerr_wrap(err, "oomScoreAdj");
+	if (util_write_all(fd, want, strlen(want)) < 0)
 		return kerr_errno(err, errno, "oomScoreAdj: write /proc/self/oom_score_adj %s", want);
 	return 0;
 }

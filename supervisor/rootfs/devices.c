@@ -88,6 +88,23 @@ static int device_bind(int dir, const char *base, const struct device_node *d,
 	return mntfd_attach(tree, dst, err);
 }
 
+/*
+ * A symlink of the image where a node is to be: removed, never followed.
+ * mknod would keep it (EEXIST) and the bind refuse it, leaving the
+ * container a /dev/null that leads wherever the image chose
+ * (CVE-2026-41579).  unlinkat removes the link itself, in the rootfs.
+ */
+static int device_unlink_symlink(int dir, const char *base, struct kerr *err)
+{
+	struct stat st;
+
+	if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : kerr_errno(err, errno, "stat");
+	if (S_ISLNK(st.st_mode) && unlinkat(dir, base, 0) < 0)
+		return kerr_errno(err, errno, "remove the symlink");
+	return 0;
+}
+
 static int device_create(int rootfd, const struct device_node *d, bool bind,
 			 struct kerr *err)
 {
@@ -104,7 +121,7 @@ static int device_create(int rootfd, const struct device_node *d, bool bind,
 		return kerr_set(err, "not a device path");
 	*slash = '\0';
 	dir = pathres_mkdir_all(rootfd, parent[0] ? parent : "/", 0755, 0, err);
-	if (dir < 0)
+	if (dir < 0 || device_unlink_symlink(dir, base, err) < 0)
 		return -1;
 	if (bind)
 		return device_bind(dir, base, d, err);
@@ -181,10 +198,29 @@ static int dev_links_make(int rootfd, struct kerr *err)
 	return 0;
 }
 
+/*
+ * /dev itself must be a real directory: the nodes and links below are the
+ * runtime's, and a /dev symlink would put them where the image chose, and
+ * have anything walking "$rootfs/dev" on the host follow it out
+ * (CVE-2026-41579).  Made when the image has none.
+ */
+static int dev_dir_check(int rootfd, struct kerr *err)
+{
+	_cleanup_close_ int dev = pathres_mkdir_all(rootfd, "/dev", 0755,
+						    PATHRES_NO_SYMLINKS, err);
+
+	if (dev < 0 && err->errnum == ELOOP)
+		return kerr_set(err, "/dev is a symlink in the rootfs: the devices must be "
+				     "made in a real directory");
+	return dev < 0 ? -1 : 0;
+}
+
 int devices_setup(const struct rootfs_opts *o, int rootfd, struct kerr *err)
 {
 	const struct spec *s = o->spec;
 
+	if (dev_dir_check(rootfd, err) < 0)
+		return -1;
 	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
 		const struct default_device *dd = &default_devices[i];
 		struct device_node n = { dd->path, S_IFCHR, makedev(dd->major, dd->minor),

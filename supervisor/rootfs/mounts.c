@@ -250,8 +250,12 @@ static int mount_bind(const struct mount_ctx *c, struct kerr *err)
 			       c->mo.flags, err);
 }
 
-/* proc and sysfs land on real directories only (CVE-2023-27561 family). */
-static int mount_proc_sys(const struct mount_ctx *c, struct kerr *err)
+/*
+ * /proc, /sys and /dev belong to the runtime: they are mounted on real
+ * directories only, never where a symlink of the image leads, even inside
+ * it (CVE-2023-27561, CVE-2026-41579).  Made when missing.
+ */
+static int real_dir_check(const struct mount_ctx *c, struct kerr *err)
 {
 	_cleanup_close_ int probe = pathres_mkdir_all(c->rootfd, c->dest, 0755,
 						      PATHRES_NO_SYMLINKS, err);
@@ -259,8 +263,14 @@ static int mount_proc_sys(const struct mount_ctx *c, struct kerr *err)
 	if (probe < 0 && err->errnum == ELOOP)
 		return kerr_set(err, "%s (or a directory above it) is a symlink in the rootfs: "
 				     "%s must be mounted on a real directory",
-				c->dest, c->m->type);
-	if (probe < 0)
+				c->dest, c->m->type ? c->m->type : "it");
+	return probe < 0 ? -1 : 0;
+}
+
+/* proc and sysfs land on real directories only (CVE-2023-27561 family). */
+static int mount_proc_sys(const struct mount_ctx *c, struct kerr *err)
+{
+	if (real_dir_check(c, err) < 0)
 		return -1;
 	if (str_eq(c->m->type, "sysfs")) {
 		struct mount_ctx rc = *c;
@@ -425,6 +435,11 @@ static int mount_entry(const struct rootfs_opts *o, int rootfd, const struct spe
 		mountopts_free(&c.mo);
 		return kerr_set(err, "%s cannot be mounted because it is inside /proc", dest);
 	}
+	/* whatever is mounted at /dev, bind included: never through a symlink */
+	if (strcmp(dest, "/dev") == 0 && real_dir_check(&c, err) < 0) {
+		mountopts_free(&c.mo);
+		return -1;
+	}
 	if (is_bind)
 		r = mount_bind(&c, err);
 	else if (str_eq(m->type, "proc") || str_eq(m->type, "sysfs"))
@@ -445,7 +460,8 @@ static int mount_entry(const struct rootfs_opts *o, int rootfd, const struct spe
 			*err = first;
 	} else if (strcmp(dest, "/dev") == 0)
 		/* read-only only once the devices are made: rootfs_finalize() */
-		r = mount_fs(&c, c.mo.flags & ~(unsigned long)MS_RDONLY, 0, err);
+		r = mount_fs(&c, c.mo.flags & ~(unsigned long)MS_RDONLY, PATHRES_NO_SYMLINKS,
+			     err);
 	else
 		r = mount_fs(&c, c.mo.flags, 0, err);
 	mountopts_free(&c.mo);

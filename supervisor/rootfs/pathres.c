@@ -68,6 +68,9 @@ static int openat2_in_root(int rootfd, const char *rel, int oflags, unsigned fla
 	struct open_how how;
 	int fd;
 
+	/* the root itself: openat2 takes "" as ENOENT, as openat does */
+	if (!*rel)
+		rel = ".";
 	memset(&how, 0, sizeof(how));
 	how.flags = (uint64_t)(oflags | O_PATH | O_CLOEXEC);
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;

@@ -150,13 +150,71 @@ int util_parse_long(const char *s, long long *out)
 	char *end;
 	long long v;
 
-	if (!s || !*s)
+	/* strtoll alone would take " 9", "+9" and "\t-9" */
+	if (!s || (!(s[0] >= '0' && s[0] <= '9') && !(s[0] == '-' && s[1] >= '0' && s[1] <= '9')))
 		return -1;
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno || *end)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* s[0..n) as strict unsigned decimal, at most max */
+static int parse_udec_span(const char *s, size_t n, unsigned long long max,
+			   unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (!s || n == 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		d = (unsigned)(s[i] - '0');
+		if (d > max || v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int util_parse_udec(const char *s, unsigned long long max, unsigned long long *out)
+{
+	return s ? parse_udec_span(s, strlen(s), max, out) : -1;
+}
+
+int util_parse_id(const char *s, uint32_t *out)
+{
+	unsigned long long v;
+
+	if (util_parse_udec(s, UTIL_ID_MAX, &v) < 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int util_parse_uid_gid(const char *s, uint32_t *uid, uint32_t *gid, bool *has_gid)
+{
+	const char *colon;
+	unsigned long long u, g = 0;
+
+	if (!s)
+		return -1;
+	colon = strchr(s, ':');
+	if (parse_udec_span(s, colon ? (size_t)(colon - s) : strlen(s), UTIL_ID_MAX, &u) < 0)
+		return -1;
+	/* "1000:" and "1000:1:2" are refused: the gid part is digits only */
+	if (colon && util_parse_udec(colon + 1, UTIL_ID_MAX, &g) < 0)
+		return -1;
+	*uid = (uint32_t)u;
+	if (colon)
+		*gid = (uint32_t)g;
+	*has_gid = colon != NULL;
 	return 0;
 }
 

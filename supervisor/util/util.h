@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -59,7 +60,27 @@ int util_run(const char *path, char *const argv[], int *exit_status, struct kerr
 int util_mkdir_p(const char *path, mode_t mode, struct kerr *err);
 /* write(2) until done, retrying EINTR. */
 int util_write_all(int fd, const void *buf, size_t len);
-/* Strict decimal parsing of a whole string. */
+/*
+ * Strict decimal parsing of a whole string: an optional '-', then digits;
+ * no leading whitespace, no '+', nothing after, no overflow.
+ */
 int util_parse_long(const char *s, long long *out);
+/*
+ * Strict unsigned decimal: digits only (no sign, no whitespace, no "0x"),
+ * the whole string, at most max.  0 with *out set, or -1.
+ */
+int util_parse_udec(const char *s, unsigned long long max, unsigned long long *out);
+/*
+ * A uid or gid as a user gives it (exec --user, --additional-gids):
+ * strict decimal, 0..UTIL_ID_MAX.  (uid_t)-1 = 4294967295 is refused: to
+ * setresuid/setresgid it means "leave unchanged", never an id.
+ */
+#define UTIL_ID_MAX 4294967294ULL
+int util_parse_id(const char *s, uint32_t *out);
+/*
+ * "UID" or "UID:GID", both parts util_parse_id: 0 with *uid set, and *gid
+ * and *has_gid (*has_gid false and *gid untouched without ":GID"), or -1.
+ */
+int util_parse_uid_gid(const char *s, uint32_t *uid, uint32_t *gid, bool *has_gid);
 
 #endif

@@ -146,6 +146,21 @@ cg_path() {
 	run sh -c "echo '{\"pids\": {\"limit\": \"x\"}}' | '$KURA' --root '$ROOT' update -r - '$ID'"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *".pids.limit"* ]]
+	# -1 is no limit; no other negative means anything (issue 12)
+	run kura update --pids-limit -2 "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--pids-limit: must be -1 (no limit) or at least 0, not -2"* ]]
+	run kura update --cpu-quota -5 "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--cpu-quota: must be -1 (no limit) or at least 0, not -5"* ]]
+	run sh -c "echo '{\"cpu\": {\"quota\": -5}}' | '$KURA' --root '$ROOT' update -r - '$ID'"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *".cpu.quota: must be between -1 and 9223372036854775807, not -5"* ]]
+	[ "$(cat "$(cg_path pids)/pids.max")" = 7 ]
+	[ "$(cat "$(cg_path cpu)/cpu.cfs_quota_us")" = 30000 ]
+	kura update --pids-limit -1 --cpu-quota -1 "$ID"
+	[ "$(cat "$(cg_path pids)/pids.max")" = max ]
+	[ "$(cat "$(cg_path cpu)/cpu.cfs_quota_us")" = -1 ]
 }
 
 @test "cgroups: events --stats prints runc's stats event" {
@@ -196,6 +211,22 @@ cg_path() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"linux.resources.network.classID: net_cls controller not available (no /sys/fs/cgroup/net_cls)"* ]]
 	[ ! -d "$ROOT/$ID" ]
+}
+
+@test "cgroups: a memory limit too small to start the container is reported as an OOM kill" {
+	config_set '.linux.resources.memory = {"limit": 1}'
+	run kura run -d --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the container was OOM-killed during create: .linux.resources.memory.limit (1 bytes) is too small to start it"* ]]
+	[ ! -d "$ROOT/$ID" ]
+	# negative limits other than -1 never reach a cgroup
+	config_set '.linux.resources.memory = {} | .linux.resources.pids = {"limit": -2} | .linux.resources.cpu = {"quota": -2}'
+	run kura run -d --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".linux.resources.cpu.quota: must be between -1 and"*"1 more"* ]]
+	[ ! -d "$ROOT/$ID" ]
+	run "$KURA" check --bundle "$BUNDLE"
+	[[ "$output" == *".linux.resources.pids.limit: must be between -1 and"* ]]
 }
 
 @test "cgroups: unified keys go to the unified hierarchy in hybrid mode" {

@@ -109,6 +109,73 @@ teardown() {
 	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
 }
 
+@test "ids: runc's rule, at most 255 bytes and no leading '-', said up front" {
+	long=$(printf 'a%.0s' $(seq 256))
+	run kura create --bundle "$BUNDLE" "$long"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"invalid id format: aaaa"*"256 bytes long (an id is 1 to 255 characters of A-Z a-z 0-9 _ + - ."* ]]
+	[[ "$output" != *"too long"* ]]
+	run kura state "$long"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"256 bytes long"* ]]
+	run kura create --bundle "$BUNDLE" -- -x
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"invalid id format: -x: starts with '-'"* ]]
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+	# 255 bytes is a whole container
+	ok=${long:1}
+	kura create --bundle "$BUNDLE" "$ok"
+	[ "$(status_of "$ok")" = created ]
+	[ "$(kura list -q)" = "$ok" ]
+	kura delete --force "$ok"
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "--root: a file, empty or / is an error for every verb; relative is made absolute" {
+	touch "$TMP/file"
+	for verb in list "state $ID" "delete $ID" "kill $ID"; do
+		# shellcheck disable=SC2086
+		run "$KURA" --root "$TMP/file" $verb
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"--root $TMP/file: not a directory"* ]]
+		# shellcheck disable=SC2086
+		run "$KURA" --root "" $verb
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"--root: must not be empty"* ]]
+		# shellcheck disable=SC2086
+		run "$KURA" --root /tmp/.. $verb
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"must not be /"* ]]
+	done
+	# a missing root is an empty one (create makes it)
+	run "$KURA" --root "$TMP/none" list -q
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# relative to the cwd, as runc: the state lands there and the bundle still resolves
+	cd "$TMP"
+	"$KURA" --root state/../rel create --bundle bundle "$ID"
+	[ -f "$TMP/rel/$ID/state.json" ]
+	[ "$("$KURA" --root rel list -q)" = "$ID" ]
+	[ "$("$KURA" --root "$TMP/rel" state "$ID" | jq -r .status)" = created ]
+	"$KURA" --root ./rel delete --force "$ID"
+	[ -z "$(ls -A "$TMP/rel")" ]
+}
+
+@test "list and state agree on the owner, also for a creating container" {
+	kura create --bundle "$BUNDLE" "$ID"
+	[ "$(kura state "$ID" | jq -r .owner)" = root ]
+	[ "$(kura list --format json | jq -r '.[0].owner')" = root ]
+	[[ "$(kura list | sed -n 2p)" == *" root" ]]
+	kura delete --force "$ID"
+	# what a create killed before its state.json leaves: the state dir alone
+	mkdir -p "$ROOT/$ID"
+	[ "$(kura state "$ID" | jq -r .status)" = creating ]
+	[ "$(kura state "$ID" | jq -r .owner)" = root ]
+	[ "$(kura list --format json | jq -r '.[0].owner')" = root ]
+	[[ "$(kura list | sed -n 2p)" == "$ID"*creating*" root" ]]
+	rmdir "$ROOT/$ID"
+}
+
 @test "create: missing bundle is an error naming it" {
 	run kura create --bundle "$TMP/nope" "$ID"
 	[ "$status" -eq 1 ]
@@ -244,6 +311,22 @@ teardown() {
 	run kura exec --process "$TMP/p.json" "$ID"
 	[ "$status" -eq 0 ]
 	[ "$output" = "from-process-file 1" ]
+}
+
+@test "exec: a --cwd that cannot be entered is blamed on exec, config.json's on config.json" {
+	kura run -d --bundle "$BUNDLE" "$ID" >/dev/null 2>&1
+	run kura exec --cwd /bin/sh/x "$ID" true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'cwd ("/bin/sh/x") given to exec (--cwd or --process)'* ]]
+	[[ "$output" != *"config.json"* ]]
+	kura delete --force "$ID"
+	# an exec without --cwd inherits config.json's, and is told so
+	config_set '.process.cwd = "/cw" | .root.readonly = false'
+	kura run -d --bundle "$BUNDLE" "$ID" >/dev/null 2>&1
+	kura exec --cwd / "$ID" sh -c 'rmdir /cw && touch /cw'
+	run kura exec "$ID" true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'cwd ("/cw") set in config.json'* ]]
 }
 
 @test "exec -d --pid-file: detached, pid written" {

@@ -273,3 +273,76 @@ JSON
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"selinux label system_u:system_r:container_t:s0 requested but SELinux is not enabled on this host"* ]]
 }
+
+# crun's CVE-2026-30892: --user and --additional-gids are strict decimal ids,
+# 0..4294967294 ((uid_t)-1 means "no change" to setresuid, never an id)
+@test "exec -u: UID[:GID] is strict decimal; bad ones fail before anything runs" {
+	kura run -d --bundle "$BUNDLE" "$ID"
+	before=$(kura ps --format json "$ID")
+	run kura exec -u 1000:1000 "$ID" id
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"uid=1000 gid=1000"* ]]
+	run kura exec -u 1000 "$ID" id -u
+	[ "$status" -eq 0 ]
+	[ "$output" = 1000 ]
+	run kura exec -u " 1000" "$ID" id
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'--user: must be UID[:GID] (decimal, 0..4294967294), not " 1000"'* ]]
+	for u in +1000 -1 1000: :1000 1000:1000:1 0x10 1e3 4294967296 18446744073709551616 "1000 "; do
+		run kura exec -u "$u" "$ID" id
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"--user: must be UID[:GID] (decimal, 0..4294967294), not \"$u\""* ]]
+	done
+	run kura exec -u 4294967295 "$ID" id
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'not "4294967295" (4294967295 is (uid_t)-1: "no change" to setresuid/setresgid, never an id)'* ]]
+	run kura exec -u 0:4294967295 "$ID" id
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'(uid_t)-1'* ]]
+	run kura exec --additional-gids " 5" "$ID" id
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'--additional-gids: must be a GID (decimal, 0..4294967294), not " 5"'* ]]
+	run kura exec -g 4294967295 "$ID" id
+	[ "$status" -eq 1 ]
+	run kura exec -u 1000 -g 5 -g 4294967294 "$ID" id -G
+	[ "$status" -eq 0 ]
+	[[ "$output" == *5*4294967294* ]]
+	# nothing was left running in the container by the refused ones
+	[ "$(kura ps --format json "$ID")" = "$before" ]
+	kura delete --force "$ID"
+}
+
+@test "exec -p: out-of-range user ids fail naming the JSON field" {
+	kura run -d --bundle "$BUNDLE" "$ID"
+	before=$(kura ps --format json "$ID")
+	for bad in '"uid": -1, "gid": 0|.user.uid: must be between 0 and 4294967294, not -1' \
+		   '"uid": 4294967295, "gid": 0|.user.uid: must be between 0 and 4294967294, not 4294967295' \
+		   '"uid": 0, "gid": 1.5|.user.gid: must be an integer, not 1.5' \
+		   '"uid": 0, "gid": 0, "additionalGids": [1, 4294967296]|.user.additionalGids[1]: must be between 0 and 4294967294, not 4294967296'; do
+		printf '{"args": ["id"], "cwd": "/", "user": {%s}}\n' "${bad%%|*}" > "$TMP/process.json"
+		run kura exec -p "$TMP/process.json" "$ID"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"$TMP/process.json: ${bad#*|}"* ]]
+	done
+	[ "$(kura ps --format json "$ID")" = "$before" ]
+	printf '{"args": ["id", "-u"], "cwd": "/", "user": {"uid": 4294967294, "gid": 0}}\n' > "$TMP/process.json"
+	run kura exec -p "$TMP/process.json" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = 4294967294 ]
+	kura delete --force "$ID"
+}
+
+@test "kill: signals are strict (9, KILL, SIGKILL; never \" 9\", +9, 0x9, 99999)" {
+	kura run -d --bundle "$BUNDLE" "$ID"
+	for s in " 9" "+9" "0x9" "99999" "9 " "" "RTMIN 3" "SIGRTMIN+9223372036854775807"; do
+		run kura kill "$ID" "$s"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"invalid signal \"$s\""* ]]
+	done
+	[ "$(status_of)" = running ]
+	run kura kill "$ID" SIGKILL
+	[ "$status" -eq 0 ]
+	for _ in $(seq 20); do [ "$(status_of)" = stopped ] && break; sleep 0.1; done
+	[ "$(status_of)" = stopped ]
+	kura delete "$ID"
+}

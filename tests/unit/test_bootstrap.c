@@ -623,10 +623,12 @@ static int fake_init(int argc, char **argv)
 		 * write seals.
 		 */
 		int r = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+		int e = errno;
 		struct statvfs sv;
 		int seals = r >= 0 ? fcntl(r, F_GET_SEALS) : -1;
+		/* in a user namespace kura runs from a 0111 memfd: not even readable */
 		bool ro = (r >= 0 && fstatvfs(r, &sv) == 0 && (sv.f_flag & ST_RDONLY)) ||
-			  (seals > 0 && (seals & F_SEAL_WRITE));
+			  (seals > 0 && (seals & F_SEAL_WRITE)) || (r < 0 && e == EACCES);
 
 		len += (size_t)snprintf(text + len, sizeof(text) - len, " exe_sealed=%d", ro);
 		if (r >= 0)

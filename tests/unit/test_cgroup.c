@@ -304,6 +304,26 @@ static void test_layout_absolute(void **state)
 	assert_non_null(strstr(err.msg, "root cgroup"));
 }
 
+/*
+ * A process outside the cgroup namespace's root reads "0::/../../x": the
+ * container's cgroup must still be inside the hierarchy (fuzz_cgroup).
+ */
+static void test_layout_outside_ns_root(void **state)
+{
+	static const char mi[] =
+		"30 25 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";
+	struct cgroup *cg = NULL;
+	struct kerr err;
+
+	(void)state;
+	assert_int_equal(cgroup_layout(mi, "0::/../../other/me\n", "c1", &cg, &err), 0);
+	assert_string_equal(cg->h[0].path, "/sys/fs/cgroup/other/c1");
+	cgroup_free(cg);
+	assert_int_equal(cgroup_layout(mi, "0::/../../../../..\n", "c1", &cg, &err), 0);
+	assert_string_equal(cg->h[0].path, "/sys/fs/cgroup/c1");
+	cgroup_free(cg);
+}
+
 /* ---- v2 writes into a fake cgroup dir ---- */
 
 static void test_v2_writes(void **state)
@@ -607,6 +627,30 @@ static void test_create_nested_and_destroy(void **state)
 	snprintf(d, sizeof(d), "%s/pids/pre", tmp);
 	assert_int_equal(access(d, F_OK), 0);
 	snprintf(d, sizeof(d), "%s/unified/pre", tmp);
+	assert_int_equal(access(d, F_OK), -1);
+	cgroup_free(cg);
+}
+
+/* a leftover of the container's own cgroup is recorded as the container's, never joined silently */
+static void test_create_records_leftover_leaf(void **state)
+{
+	char mi[512], d[512];
+	struct spec s;
+	struct cgroup *cg = NULL;
+	struct kerr err;
+
+	(void)state;
+	snprintf(mi, sizeof(mi), "31 30 0:28 / %s/pids rw - cgroup cgroup rw,pids\n", tmp);
+	snprintf(d, sizeof(d), "%s/pids", tmp);
+	assert_int_equal(mkdir(d, 0755), 0);
+	snprintf(d, sizeof(d), "%s/pids/c2", tmp);
+	assert_int_equal(mkdir(d, 0755), 0);
+	memset(&s, 0, sizeof(s));
+	s.has_linux = true;
+	assert_int_equal(cgroup_create_from(&s, "c2", mi, "8:pids:/\n", &cg, &err), 0);
+	assert_int_equal(cg->h[0].n_made, 1);
+	assert_string_equal(cg->h[0].made[0], d);
+	assert_int_equal(cgroup_destroy(cg, &err), 0);
 	assert_int_equal(access(d, F_OK), -1);
 	cgroup_free(cg);
 }
@@ -982,12 +1026,14 @@ int main(void)
 		cmocka_unit_test(test_proc_path),
 		cmocka_unit_test(test_layout_relative),
 		cmocka_unit_test(test_layout_absolute),
+		cmocka_unit_test(test_layout_outside_ns_root),
 		cmocka_unit_test_setup_teardown(test_v2_writes, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_v2_errors, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_v2_check_before_update, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_v1_writes, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_only_made, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_create_nested_and_destroy, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_create_records_leftover_leaf, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_from_json_rejects_foreign_dirs),
 		cmocka_unit_test(test_bpf_build),
 		cmocka_unit_test(test_stats_u64_max),

@@ -236,6 +236,17 @@ static void test_resolve_stays_in_root(void **state)
 	fd = pathres_open(root, "/nope/x", 0, 0, &err);
 	assert_int_equal(fd, -1);
 	assert_int_equal(err.errnum, ENOENT);
+	/* the root itself (fuzz_pathres: openat2 took "" as ENOENT) */
+	fd = pathres_open(root, "/", O_DIRECTORY, 0, &err);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	{
+		struct stat rs;
+
+		assert_int_equal(fstat(root, &rs), 0);
+		assert_true(st.st_ino == rs.st_ino && st.st_dev == rs.st_dev);
+	}
+	close(fd);
 
 	close(root);
 	snprintf(p, sizeof(p), "rm -rf %s", dir);

@@ -131,7 +131,7 @@ static void test_full_process(void **state)
 	assert_int_equal(p->user.umask, 022);
 	assert_int_equal(p->user.n_additional_gids, 2);
 	assert_int_equal(p->user.additional_gids[0], 5);
-	assert_int_equal(p->user.additional_gids[1], UINT32_MAX);
+	assert_int_equal(p->user.additional_gids[1], UINT32_MAX - 1);
 	assert_string_equal(p->user.username, "alice");
 	assert_int_equal(p->args.n, 3);
 	assert_string_equal(p->args.v[2], "echo hi");
@@ -388,7 +388,7 @@ static void test_process_parse(void **state)
 	assert_true(is_zero(&p, sizeof(p)));
 	assert_int_equal(e.n, 3);
 	assert_string_equal(e.msg[0],
-			    "process.json: .user.uid: must be between 0 and 4294967295, not -5");
+			    "process.json: .user.uid: must be between 0 and 4294967294, not -5");
 	assert_string_equal(e.msg[1], "process.json: .args: must be a non-empty array");
 	assert_string_equal(e.msg[2], "process.json: .cwd: must be an absolute path, not \"tmp\"");
 	spec_errors_free(&e);
@@ -665,9 +665,9 @@ static void test_numbers_u64_max(void **state)
 {
 	/*
 	 * 18446744073709551615 is above INT64_MAX: jansson refuses it as an
-	 * integer, kura re-reads the document as reals.  RLIM_INFINITY must come
-	 * out as UINT64_MAX, -1-as-uint64 swappiness as "unset", and the other
-	 * numbers of the same document must still be read right.
+	 * integer, kura marks it and reads it back exactly.  RLIM_INFINITY must
+	 * come out as UINT64_MAX, -1-as-uint64 swappiness as "unset", and the
+	 * other numbers of the same document must still be read right.
 	 */
 	static const char j[] = MINI(
 		",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":18446744073709551615,"
@@ -722,7 +722,7 @@ static void test_numbers_wrong(void **state)
 				      "and 18446744073709551615, not -1");
 	assert_string_equal(e.msg[2],
 			    "config.json: .linux.resources.memory.limit: must be between "
-			    "-9223372036854775808 and 9223372036854775807, not 18446744073709551616");
+			    "-9223372036854775808 and 9223372036854775807, not 18446744073709551615");
 	spec_errors_free(&e);
 
 	parse_str_ok(reals, &s);
@@ -733,6 +733,178 @@ static void test_numbers_wrong(void **state)
 	assert_int_equal(e.n, 1);
 	assert_string_equal(e.msg[0], "config.json: .process.oomScoreAdj: must be an integer, not 0.5");
 	spec_errors_free(&e);
+}
+
+/*
+ * Issue 12: one number above INT64_MAX made the whole document read as
+ * doubles, so 9007199254740993 (2^53+1) beside a 2^64-1 rlimit became
+ * ...992.  Now each integer outside int64 is handled by its own field.
+ */
+static void test_numbers_big_keeps_others_exact(void **state)
+{
+	static const char j[] = MINI(
+		",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":18446744073709551615,"
+		"\"soft\":9007199254740993}]",
+		"{\"resources\":{\"memory\":{\"limit\":9007199254740993},"
+		"\"cpu\":{\"quota\":9007199254740993}},"
+		"\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":9007199254740993,"
+		"\"valueTwo\":18446744073709551615,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}}");
+	/* big integers inside strings and keys are text, left alone */
+	static const char in_strings[] = MINI(
+		",\"env\":[\"N=18446744073709551616\",\"Q=\\\"99999999999999999999\"],"
+		"\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":18446744073709551615,"
+		"\"soft\":9007199254740993}]",
+		"{\"sysctl\":{\"99999999999999999999\":\"1\"}}");
+	/* a real of the document at the top of the range is not taken for a mark */
+	static const char huge_real[] = MINI(
+		",\"x\":1.7976931348623157e308,\"rlimits\":[{\"type\":\"RLIMIT_CORE\","
+		"\"hard\":18446744073709551615,\"soft\":1.7976931348623157e308}]",
+		"{}");
+	/* one more than 2^64-1, and negatives: each refused by its own field */
+	static const char over[] = MINI(
+		",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":18446744073709551616,"
+		"\"soft\":18446744073709551615}]",
+		"{\"resources\":{\"memory\":{\"limit\":9223372036854775808,"
+		"\"swap\":-9223372036854775809}},"
+		"\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":-1,"
+		"\"valueTwo\":-18446744073709551615,\"op\":\"SCMP_CMP_EQ\"}]}]}}");
+	/* a literal of any length is named, cut short */
+	static const char long_literal[] = MINI(
+		",\"oomScoreAdj\":1234567890123456789012345678901234567890123456789012345678901234567890",
+		"{}");
+	/* not a type the field takes: still "a number" */
+	static const char wrong_type[] = MINI(",\"cwd\":18446744073709551615", "{}");
+	struct spec_errors e = { 0 };
+	struct spec s;
+
+	(void)state;
+	parse_str_ok(j, &s);
+	assert_true(s.process.rlimits[0].hard == UINT64_MAX);
+	assert_true(s.process.rlimits[0].soft == 9007199254740993ULL);
+	assert_true(s.linux_.resources.memory.limit == 9007199254740993LL);
+	assert_true(s.linux_.resources.cpu.quota == 9007199254740993LL);
+	assert_int_equal(s.linux_.seccomp.n_syscalls, 1);
+	assert_int_equal(s.linux_.seccomp.syscalls[0].n_args, 1);
+	assert_true(s.linux_.seccomp.syscalls[0].args[0].value == 9007199254740993ULL);
+	assert_true(s.linux_.seccomp.syscalls[0].args[0].value_two == UINT64_MAX);
+	spec_free(&s);
+
+	parse_str_ok(in_strings, &s);
+	assert_string_equal(s.process.env.v[0], "N=18446744073709551616");
+	assert_string_equal(s.process.env.v[1], "Q=\"99999999999999999999");
+	assert_true(s.process.rlimits[0].hard == UINT64_MAX);
+	assert_true(s.process.rlimits[0].soft == 9007199254740993ULL);
+	assert_string_equal(s.linux_.sysctl.v[0].key, "99999999999999999999");
+	spec_free(&s);
+
+	parse_str_errors(huge_real, &e);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msg[0], "config.json: .process.rlimits[0].soft: must be between 0 "
+				      "and 18446744073709551615, not 179769313486231570814527423731704"
+				      "356798070567525844996598917476803157260780028538760589558632766"
+				      "878171540458953514382464234321326889464182768467546703537516986"
+				      "049910576551282076245490090389328944075868508455133942304583236"
+				      "903222948165808559332123348274797826204144723168738177180919299"
+				      "881250404026184124858368");
+	spec_errors_free(&e);
+
+	parse_str_errors(over, &e);
+	assert_int_equal(e.n, 5);
+	assert_string_equal(e.msg[0], "config.json: .process.rlimits[0].hard: must be between 0 "
+				      "and 18446744073709551615, not 18446744073709551616");
+	assert_string_equal(e.msg[1], "config.json: .linux.resources.memory.limit: must be between "
+				      "-9223372036854775808 and 9223372036854775807, not "
+				      "9223372036854775808");
+	assert_string_equal(e.msg[2], "config.json: .linux.resources.memory.swap: must be between "
+				      "-9223372036854775808 and 9223372036854775807, not "
+				      "-9223372036854775809");
+	assert_string_equal(e.msg[3], "config.json: .linux.seccomp.syscalls[0].args[0].value: must "
+				      "be between 0 and 18446744073709551615, not -1");
+	assert_string_equal(e.msg[4], "config.json: .linux.seccomp.syscalls[0].args[0].valueTwo: "
+				      "must be between 0 and 18446744073709551615, not "
+				      "-18446744073709551615");
+	spec_errors_free(&e);
+
+	parse_str_errors(long_literal, &e);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msg[0], "config.json: .process.oomScoreAdj: must be between -1000 "
+				      "and 1000, not 1234567890123456789012345678901234567890...");
+	spec_errors_free(&e);
+
+	parse_str_errors(wrong_type, &e);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msg[0], "config.json: .process.cwd: must be a string, not a number");
+	spec_errors_free(&e);
+
+	/* the overflowing text is still checked as JSON: a leading zero stays refused */
+	parse_str_errors(MINI(",\"oomScoreAdj\":018446744073709551615", "{}"), &e);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msg[0], "config.json: invalid JSON near line 1");
+	spec_errors_free(&e);
+}
+
+/* Issue 12: -1 is the only negative that means "no limit"; "/" is not a rootfs. */
+static void test_negative_limits_and_root_slash(void **state)
+{
+	static const char neg[] = MINI(
+		"", "{\"resources\":{\"pids\":{\"limit\":-2},\"cpu\":{\"quota\":-100000}}}");
+	static const char minus_one[] = MINI(
+		"", "{\"resources\":{\"pids\":{\"limit\":-1},\"cpu\":{\"quota\":-1}}}");
+	static const char zero[] = MINI(
+		"", "{\"resources\":{\"pids\":{\"limit\":0},\"cpu\":{\"quota\":0}}}");
+	static const char *const slash[] = { "/", "//", "/.", "/tmp/..", "/./../" };
+	static const char *const not_slash[] = { "/r", "r", ".", "/tmp/../r" };
+	struct spec_errors e = { 0 };
+	struct spec_resources r;
+	struct spec s;
+
+	(void)state;
+	parse_str_errors(neg, &e);
+	assert_int_equal(e.n, 2);
+	assert_string_equal(e.msg[0], "config.json: .linux.resources.cpu.quota: must be between -1 "
+				      "and 9223372036854775807, not -100000");
+	assert_string_equal(e.msg[1], "config.json: .linux.resources.pids.limit: must be between -1 "
+				      "and 9223372036854775807, not -2");
+	spec_errors_free(&e);
+	/* the same rule for `kura update --resources` */
+	assert_int_equal(spec_resources_parse("{\"pids\":{\"limit\":-3}}", 23, NULL, &r, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msg[0], "resources.json: .pids.limit: must be between -1 and "
+				      "9223372036854775807, not -3");
+	spec_errors_free(&e);
+
+	parse_str_ok(minus_one, &s);
+	assert_true(s.linux_.resources.has_pids_limit);
+	assert_true(s.linux_.resources.pids_limit == -1);
+	assert_true(s.linux_.resources.cpu.quota == -1);
+	spec_free(&s);
+	parse_str_ok(zero, &s);
+	assert_true(s.linux_.resources.pids_limit == 0);
+	spec_free(&s);
+
+	for (size_t i = 0; i < sizeof(slash) / sizeof(slash[0]); i++) {
+		char text[512], want[256];
+
+		snprintf(text, sizeof(text),
+			 "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"%s\"}}", slash[i]);
+		snprintf(want, sizeof(want),
+			 "config.json: .root.path: must not be \"%s\", the host's root directory",
+			 slash[i]);
+		parse_str_errors(text, &e);
+		assert_int_equal(e.n, 1);
+		assert_string_equal(e.msg[0], want);
+		spec_errors_free(&e);
+	}
+	for (size_t i = 0; i < sizeof(not_slash) / sizeof(not_slash[0]); i++) {
+		char text[512];
+
+		snprintf(text, sizeof(text),
+			 "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"%s\"}}", not_slash[i]);
+		parse_str_ok(text, &s);
+		spec_free(&s);
+	}
 }
 
 /* ---- documents jansson reads differently from a plain C string parser ---- */
@@ -903,6 +1075,8 @@ int main(void)
 		cmocka_unit_test(test_numbers_exact),
 		cmocka_unit_test(test_numbers_u64_max),
 		cmocka_unit_test(test_numbers_wrong),
+		cmocka_unit_test(test_numbers_big_keeps_others_exact),
+		cmocka_unit_test(test_negative_limits_and_root_slash),
 		cmocka_unit_test(test_document_edges),
 		cmocka_unit_test(test_default_layout),
 		cmocka_unit_test(test_names),
