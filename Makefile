@@ -17,7 +17,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection
 INC      := -Isupervisor -Isupervisor/util -Isupervisor/cgroup -Isupervisor/rootfs \
-            -Isupervisor/process -Isupervisor/init -Isupervisor/cmd -Ispecs -Ibootstrap
+            -Isupervisor/process -Isupervisor/init -Isupervisor/cmd -Isupervisor/container -Ispecs -Ibootstrap
 DEFS     := -D_GNU_SOURCE -DKURA_VERSION='"$(VERSION)"' -DKURA_COMMIT='"$(COMMIT)"' \
             -DKURA_LIBEXECDIR='"$(LIBEXECDIR)"'
 CFLAGS   ?= -O2 -g

@@ -27,7 +27,6 @@
 
 #include <seccomp.h>
 
-#include "container.h"
 #include "process_seccomp.h"
 #include "seccomp_cache.h"
 #include "util.h"

@@ -2,6 +2,7 @@
 #include "state.h"
 
 #include <jansson.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -482,4 +483,31 @@ json_t *state_oci_json(const struct container *c, enum container_status s)
 	if (j && c->annotations && json_object_size(c->annotations) > 0)
 		json_object_set(j, "annotations", c->annotations);
 	return j;
+}
+
+/* Remove the files kura keeps in the state dir, then the dir. */
+int state_dir_remove(const char *dir, struct kerr *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		return kerr_errno(err, errno, "open %s", dir);
+	}
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT) {
+			int saved = errno;
+
+			closedir(d);
+			return kerr_errno(err, saved, "remove %s/%s", dir, e->d_name);
+		}
+	}
+	closedir(d);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		return kerr_errno(err, errno, "remove %s", dir);
+	return 0;
 }

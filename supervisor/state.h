@@ -97,4 +97,7 @@ int state_proc_stat(pid_t pid, uint64_t *start_time, char *pstate);
 /* The OCI state JSON (ociVersion, id, status, pid, bundle, ...) as runc prints it. */
 json_t *state_oci_json(const struct container *c, enum container_status s);
 
+/* Remove the files kura keeps in the state dir, then the dir (gone already: 0). */
+int state_dir_remove(const char *dir, struct kerr *err);
+
 #endif

@@ -7,6 +7,7 @@
 #include "cgroup.h"
 #include "cmd.h"
 #include "container.h"
+#include "signals.h"
 #include "log.h"
 
 int cmd_kill(struct kura_global *g, int argc, char **argv)

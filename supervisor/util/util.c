@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 char *util_read_fd(int fd, size_t *len, struct kerr *err)
@@ -298,4 +299,50 @@ int util_run(const char *path, char *const argv[], int *exit_status, struct kerr
 	if (got)
 		return kerr_set(err, "%s", msg);
 	return kerr_set(err, "%s exited with status %d", path, status);
+}
+
+int fd_move_above(int fd, int min)
+{
+	int nfd;
+
+	if (fd < 0 || fd >= min)
+		return fd;
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, min);
+	/* the old fd goes either way: callers overwrite it with the result */
+	util_closep(&fd);
+	return nfd;
+}
+
+char *util_now_rfc3339(void)
+{
+	struct timespec now;
+	struct tm tm;
+	char buf[64];
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	n = (int)strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, sizeof(buf) - (size_t)n, ".%09ldZ", now.tv_nsec);
+	return strdup(buf);
+}
+
+int util_write_pid_file(const char *path, pid_t pid, struct kerr *err)
+{
+	char buf[32];
+	char abspath[PATH_MAX];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	/* go-runc parses the file whole: digits only, no newline */
+	if (path[0] != '/') {
+		char cwd[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			return kerr_errno(err, errno, "getcwd");
+		snprintf(abspath, sizeof(abspath), "%s/%s", cwd, path);
+		path = abspath;
+	}
+	if (util_write_atomic(path, buf, (size_t)n, 0644, err) < 0)
+		return kerr_wrap(err, "pid file");
+	return 0;
 }

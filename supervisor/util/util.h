@@ -83,4 +83,11 @@ int util_parse_id(const char *s, uint32_t *out);
  */
 int util_parse_uid_gid(const char *s, uint32_t *uid, uint32_t *gid, bool *has_gid);
 
+/* Move fd to a number >= min (CLOEXEC); the old fd is closed even on failure (-1). */
+int fd_move_above(int fd, int min);
+/* RFC 3339 UTC timestamp with nanoseconds, as Go's time.RFC3339Nano; malloc'd. */
+char *util_now_rfc3339(void);
+/* Write --pid-file: digits only, no newline, atomically. */
+int util_write_pid_file(const char *path, pid_t pid, struct kerr *err);
+
 #endif

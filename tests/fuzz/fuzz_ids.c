@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "container.h"
+#include "signals.h"
 #include "fuzz.h"
 #include "util.h"
 

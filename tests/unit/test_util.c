@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "container.h"
+#include "signals.h"
 #include "spec.h"
 #include "util.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
-#include "container.h"
+#include "signals.h"
 #include "util.h"
 
 /* Sorted by name, without the SIG prefix. */

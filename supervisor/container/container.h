@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The lifecycle operations behind the verbs: create, start, wait, kill,
- * destroy.  create/run/exec/delete in supervisor/cmd/ are thin over these.
+ * The lifecycle operations behind the verbs: create, start, exec, wait,
+ * kill, destroy (one file each in container/).  create/run/exec/delete in
+ * supervisor/cmd/ are thin over these.
  */
 #ifndef KURA_CONTAINER_H
 #define KURA_CONTAINER_H
@@ -70,22 +71,10 @@ int container_destroy(struct container *c, const struct spec *s, struct kerr *er
 /* The spec stored at create, parsed (for hooks and exec). */
 int container_load_spec(const struct container *c, struct spec *s, struct kerr *err);
 
-/* Signal names/numbers as runc takes them: KILL, SIGKILL, kill, 9. -1 if bad. */
-int signal_parse(const char *s);
-
 /* OCI state JSON text with a given status (for hooks); malloc'd. */
 char *container_state_text(const struct container *c, const char *status);
 
-/* Write --pid-file: digits only, no newline, atomically. */
-int container_write_pid_file(const char *path, pid_t pid, struct kerr *err);
-
-/* RFC 3339 UTC timestamp with nanoseconds, as Go's time.RFC3339Nano. */
-char *container_now_rfc3339(void);
-
 /* Wait for pid (our child) forwarding signals; exit status as a shell gives it. */
 int container_wait_forward(pid_t pid, int proxy_master, struct kerr *err);
-
-/* Move fd to a number >= min (CLOEXEC); the old fd is closed even on failure (-1). */
-int fd_move_above(int fd, int min);
 
 #endif

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What create and exec share on the supervisor side: the config text
+ * parsed, the fds a spawn hands on, the cgroup the shim enters, and the
+ * state text hooks and listeners get.
+ */
+#include "container_internal.h"
+
+#include <jansson.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "console.h"
+#include "util.h"
+
+char *container_state_text(const struct container *c, const char *status)
+{
+	json_t *j = state_oci_json(c, STATUS_RUNNING);
+	char *text;
+
+	if (!j)
+		return NULL;
+	/* the pid is state_oci_json's already: only the status is the hook's point */
+	json_object_set_new(j, "status", json_string(status));
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return text;
+}
+
+/* The container's config.json, as text already read: its first error names the field. */
+int container_parse_config(const char *text, size_t len, struct spec *s, struct kerr *err)
+{
+	struct spec_errors errs = { 0 };
+	int r = spec_parse(text, len, "config.json", s, &errs);
+
+	if (r < 0)
+		kerr_set(err, "%s", errs.n ? errs.msg[0] : "config.json: invalid");
+	spec_errors_free(&errs);
+	return r;
+}
+
+int container_load_spec(const struct container *c, struct spec *s, struct kerr *err)
+{
+	char path[PATH_MAX];
+	size_t len = 0;
+	_cleanup_free_ char *text = NULL;
+
+	snprintf(path, sizeof(path), "%s/config.json", c->dir);
+	memset(s, 0, sizeof(*s));
+	text = util_read_file(path, &len, err);
+	if (!text)
+		return kerr_wrap(err, "config.json");
+	return container_parse_config(text, len, s, err);
+}
+
+int container_enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)
+{
+	struct container *c = arg;
+
+	if (!c->cg)
+		return 0;
+	return cgroup_enter(c->cg, shim_pid, err);
+}
+
+/* The data fd of the init half: the init data line, then config.json. */
+int container_data_fd(const char *json_head, const char *config_text, size_t config_len,
+			int minfd, struct kerr *err)
+{
+	_cleanup_close_ int fd = memfd_create("kura-init-data", MFD_CLOEXEC);
+	size_t hl = strlen(json_head);
+
+	if (fd < 0)
+		return kerr_errno(err, errno, "memfd_create");
+	/* line 1: the init data (initdata.h); then config.json as is */
+	if (util_write_all(fd, json_head, hl) < 0 || util_write_all(fd, "\n", 1) < 0 ||
+	    util_write_all(fd, config_text, config_len) < 0)
+		return kerr_errno(err, errno, "write init data");
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return kerr_errno(err, errno, "lseek init data");
+	if ((fd = fd_move_above(fd, minfd)) < 0)
+		return kerr_errno(err, errno, "init data");
+	return take_fd(&fd);
+}
+
+int container_console_fd(const char *path, int own_fd, int minfd, struct kerr *err)
+{
+	int fd;
+
+	if (path) {
+		fd = console_connect(path, err);
+		if (fd < 0)
+			return -1;
+		fd = fd_move_above(fd, minfd);
+	} else {
+		fd = fcntl(own_fd, F_DUPFD_CLOEXEC, minfd);
+	}
+	if (fd < 0)
+		return kerr_errno(err, errno, "console socket");
+	return fd;
+}
+
+/* The first fd kura may use: past stdio, the preserved fds and LISTEN_FDS. */
+int container_first_free_fd(int preserve_fds, long long *n_listen)
+{
+	const char *listen_fds = getenv("LISTEN_FDS");
+
+	if (listen_fds && util_parse_long(listen_fds, n_listen) == 0 && *n_listen > 0)
+		return 3 + preserve_fds + (int)*n_listen;
+	*n_listen = 0;
+	return 3 + preserve_fds;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `start`: the exec FIFO read, so the init half execs the process. */
+#include "container_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "testpause.h"
+#include "util.h"
+
+/*
+ * The next event on the read end of the exec FIFO: 1 when bytes came, or
+ * with eof_ends 0 at EOF (the writer was there and is gone, what it wrote
+ * read and dropped), -1 with *err.  The init's liveness is checked every
+ * 100 ms so a dead init never hangs us.
+ */
+static int fifo_next(int fd, const struct container *c, bool eof_ends, struct kerr *err)
+{
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r = poll(&p, 1, 100);
+		char buf[8192]; /* the FIFO holds kura's one-page fill and the init's byte */
+
+		if (r < 0 && errno != EINTR)
+			return kerr_errno(err, errno, "poll exec fifo");
+		if (r > 0) {
+			ssize_t n = read(fd, buf, sizeof(buf));
+
+			if (n > 0 && !eof_ends)
+				return 1;
+			if (n > 0)
+				continue; /* the rest of the fill, the init's byte */
+			if (n == 0 && eof_ends)
+				return 0;
+			if (n < 0 && errno != EAGAIN)
+				return kerr_errno(err, errno, "read exec fifo");
+		}
+		if (!state_init_alive(c))
+			return eof_ends ? 0 : kerr_set(err, "container init exited before start");
+	}
+}
+
+int container_start(struct container *c, struct kerr *err)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+
+	snprintf(path, sizeof(path), "%s/exec.fifo", c->dir);
+	/* non-blocking: the init may have died; poll instead of hanging */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return kerr_errno(err, errno, "open exec fifo");
+	test_pause("start-after-open");
+	if (fifo_next(fd, c, false, err) < 0)
+		return -1;
+	unlink(path);
+	/* EOF once the init's end closes with its execve: the process runs */
+	return fifo_next(fd, c, true, err) < 0 ? -1 : 0;
+}
