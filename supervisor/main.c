@@ -46,22 +46,96 @@ static void print_version(void)
 	printf("+SECCOMP +CAP +CGROUPV1 +CGROUPV2 +EBPF +IDMAP +OPENAT2\n");
 }
 
+static const struct option global_options[] = {
+	{ "root", required_argument, NULL, 'r' },
+	{ "log", required_argument, NULL, 'l' },
+	{ "log-format", required_argument, NULL, 'f' },
+	{ "debug", no_argument, NULL, 'd' },
+	{ "systemd-cgroup", no_argument, NULL, 's' },
+	{ "rootless", required_argument, NULL, 'R' },
+	{ "criu", required_argument, NULL, 'C' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'v' },
+	{ 0 }
+};
+
+/* One global flag into g: 0 to go on, 1 when done (--help, --version), -1 on a bad one. */
+static int global_flag(int c, struct kura_global *g, const char **log_format, char **argv)
+{
+	switch (c) {
+	case 'r': g->root = optarg; return 0;
+	case 'l': g->log_path = optarg; return 0;
+	case 'f': *log_format = optarg; return 0;
+	case 'd': g->debug = true; return 0;
+	case 's': g->systemd_cgroup = true; return 0;
+	case 'C': return 0; /* accepted for runc compatibility; checkpointing is not supported */
+	case 'R':
+		if (strcmp(optarg, "true") == 0 || strcmp(optarg, "false") == 0 ||
+		    strcmp(optarg, "auto") == 0) {
+			g->rootless = optarg[0] == 't' ? 1 : optarg[0] == 'f' ? 0 : -1;
+			return 0;
+		}
+		fprintf(stderr, "kura: --rootless: must be true, false or auto, not \"%s\"\n", optarg);
+		return -1;
+	case 'h':
+		cmd_usage(NULL, false);
+		return 1;
+	case 'v':
+		print_version();
+		return 1;
+	default:
+		fprintf(stderr, "kura: unknown global flag \"%s\"\nRun 'kura --help' for usage.\n",
+			argv[optind - 1]);
+		return -1;
+	}
+}
+
+/* The flags before the verb: 0 to go on, 1 on a bad one, -1 when done (--help, --version). */
+static int global_flags(int argc, char **argv, struct kura_global *g)
+{
+	const char *log_format = "text";
+	int c, r;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hv", global_options, NULL)) != -1)
+		if ((r = global_flag(c, g, &log_format, argv)) != 0)
+			return r < 0 ? 1 : -1;
+	if (strcmp(log_format, "json") == 0)
+		g->log_json = true;
+	else if (strcmp(log_format, "text") != 0) {
+		fprintf(stderr, "kura: --log-format: must be text or json, not \"%s\"\n", log_format);
+		return 1;
+	}
+	if (!g->root) {
+		const char *xdg = getenv("XDG_RUNTIME_DIR");
+		static char buf[4096];
+
+		if (geteuid() != 0 && xdg && *xdg) {
+			snprintf(buf, sizeof(buf), "%s/kura", xdg);
+			g->root = buf;
+		} else {
+			g->root = "/run/kura";
+		}
+	}
+	return 0;
+}
+
+/* `kura help [VERB]`: the usage, or an error for an unknown topic. */
+static int help_topic(int argc, char **argv)
+{
+	if (optind + 1 < argc && !bsearch(argv[optind + 1], verbs, sizeof(verbs) / sizeof(verbs[0]),
+					  sizeof(verbs[0]), verb_cmp)) {
+		fprintf(stderr, "kura: no help topic for \"%s\"\nRun 'kura --help' for usage.\n",
+			argv[optind + 1]);
+		return 1;
+	}
+	cmd_usage(optind + 1 < argc ? argv[optind + 1] : NULL, false);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "log", required_argument, NULL, 'l' },
-		{ "log-format", required_argument, NULL, 'f' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "systemd-cgroup", no_argument, NULL, 's' },
-		{ "rootless", required_argument, NULL, 'R' },
-		{ "criu", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'v' },
-		{ 0 }
-	};
 	struct kura_global g = { .root = NULL, .rootless = -1 };
-	const char *log_format = "text";
 	const struct verb *v;
 	int c;
 
@@ -76,84 +150,15 @@ int main(int argc, char **argv)
 			return 1;
 		return cmd_init(&g, argc - 1, argv + 1);
 	}
-
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			g.root = optarg;
-			break;
-		case 'l':
-			g.log_path = optarg;
-			break;
-		case 'f':
-			log_format = optarg;
-			break;
-		case 'd':
-			g.debug = true;
-			break;
-		case 's':
-			g.systemd_cgroup = true;
-			break;
-		case 'R':
-			if (strcmp(optarg, "true") == 0)
-				g.rootless = 1;
-			else if (strcmp(optarg, "false") == 0)
-				g.rootless = 0;
-			else if (strcmp(optarg, "auto") == 0)
-				g.rootless = -1;
-			else {
-				fprintf(stderr, "kura: --rootless: must be true, false or auto, not \"%s\"\n",
-					optarg);
-				return 1;
-			}
-			break;
-		case 'C':
-			break; /* accepted for runc compatibility; checkpointing is not supported */
-		case 'h':
-			cmd_usage(NULL, false);
-			return 0;
-		case 'v':
-			print_version();
-			return 0;
-		default:
-			fprintf(stderr, "kura: unknown global flag \"%s\"\nRun 'kura --help' for usage.\n",
-				argv[optind - 1]);
-			return 1;
-		}
-	}
-	if (strcmp(log_format, "json") == 0)
-		g.log_json = true;
-	else if (strcmp(log_format, "text") != 0) {
-		fprintf(stderr, "kura: --log-format: must be text or json, not \"%s\"\n", log_format);
-		return 1;
-	}
-	if (!g.root) {
-		const char *xdg = getenv("XDG_RUNTIME_DIR");
-		static char buf[4096];
-
-		if (geteuid() != 0 && xdg && *xdg) {
-			snprintf(buf, sizeof(buf), "%s/kura", xdg);
-			g.root = buf;
-		} else {
-			g.root = "/run/kura";
-		}
-	}
+	c = global_flags(argc, argv, &g);
+	if (c != 0)
+		return c < 0 ? 0 : c;
 	if (optind >= argc) {
 		cmd_usage(NULL, true);
 		return 1;
 	}
-	if (strcmp(argv[optind], "help") == 0) {
-		if (optind + 1 < argc && !bsearch(argv[optind + 1], verbs,
-						  sizeof(verbs) / sizeof(verbs[0]),
-						  sizeof(verbs[0]), verb_cmp)) {
-			fprintf(stderr, "kura: no help topic for \"%s\"\nRun 'kura --help' for usage.\n",
-				argv[optind + 1]);
-			return 1;
-		}
-		cmd_usage(optind + 1 < argc ? argv[optind + 1] : NULL, false);
-		return 0;
-	}
+	if (strcmp(argv[optind], "help") == 0)
+		return help_topic(argc, argv);
 	v = bsearch(argv[optind], verbs, sizeof(verbs) / sizeof(verbs[0]), sizeof(verbs[0]),
 		    verb_cmp);
 	if (!v) {

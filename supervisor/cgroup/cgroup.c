@@ -57,7 +57,7 @@ const struct cgroup_hier *cgroup_unified(const struct cgroup *cg)
 	return NULL;
 }
 
-static int made_push(struct cgroup_hier *h, const char *dir)
+int cgroup_made_push(struct cgroup_hier *h, const char *dir)
 {
 	char **nm = realloc(h->made, (h->n_made + 1) * sizeof(*nm));
 
@@ -115,7 +115,7 @@ static int hier_plan(struct cgroup_hier *h, struct kerr *err)
 
 		if (slash)
 			*slash = '\0';
-		if ((!slash || stat(cur, &st) < 0) && !made_has(h, cur) && made_push(h, cur) < 0)
+		if ((!slash || stat(cur, &st) < 0) && !made_has(h, cur) && cgroup_made_push(h, cur) < 0)
 			return kerr_errno(err, ENOMEM, "cgroup");
 		if (slash)
 			*slash = '/';
@@ -193,7 +193,7 @@ static int hier_make(struct cgroup_hier *h, const char *wanted, struct kerr *err
 		if (v2)
 			subtree_enable(parent, wanted);
 		if (mkdir(cur, 0755) == 0) {
-			if (!made_has(h, cur) && made_push(h, cur) < 0) {
+			if (!made_has(h, cur) && cgroup_made_push(h, cur) < 0) {
 				rmdir(cur);
 				return kerr_errno(err, ENOMEM, "cgroup");
 			}
@@ -426,7 +426,7 @@ int cgroup_v2_fd(const struct cgroup *cg)
 	return open(u->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
-static void sleep_ms(long ms)
+void cgroup_sleep_ms(long ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
 
@@ -492,7 +492,7 @@ int cgroup_destroy(struct cgroup *cg, struct kerr *err)
 				}
 				if (e != EBUSY)
 					break;
-				sleep_ms(10);
+				cgroup_sleep_ms(10);
 			}
 			/* a parent kura made may now hold another container: it stays */
 			if (e && (leaf || (e != EBUSY && e != ENOTEMPTY))) {
@@ -505,98 +505,6 @@ int cgroup_destroy(struct cgroup *cg, struct kerr *err)
 		}
 	}
 	return ret;
-}
-
-static const char *mode_name(enum cgroup_mode m)
-{
-	return m == CGROUP_V1 ? "v1" : m == CGROUP_V2 ? "v2" : "hybrid";
-}
-
-json_t *cgroup_to_json(const struct cgroup *cg)
-{
-	json_t *hs = json_array();
-	json_t *j = json_pack("{s:s, s:b, s:s, s:o}", "mode", mode_name(cg->mode), "systemd",
-			      cg->systemd, "path", cg->inner, "hierarchies", hs);
-
-	if (!j)
-		return NULL;
-	if (cg->systemd && cg->unit_started) {
-		json_object_set_new(j, "unit", json_string(cg->unit));
-	}
-	for (size_t i = 0; i < cg->n; i++) {
-		json_t *made = json_array();
-
-		for (size_t k = 0; k < cg->h[i].n_made; k++)
-			json_array_append_new(made, json_string(cg->h[i].made[k]));
-		json_array_append_new(hs, json_pack("{s:s, s:s, s:s, s:o}", "controllers",
-						    cg->h[i].controllers, "mount", cg->h[i].mount,
-						    "path", cg->h[i].path, "made", made));
-	}
-	return j;
-}
-
-static char *json_str(const json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-
-	return v ? strdup(v) : NULL;
-}
-
-int cgroup_from_json(const json_t *j, struct cgroup **out, struct kerr *err)
-{
-	const char *mode = json_string_value(json_object_get(j, "mode"));
-	const json_t *hs = json_object_get(j, "hierarchies"), *o, *m;
-	struct cgroup *cg;
-	size_t n, i, k;
-
-	if (!mode || !json_is_array(hs))
-		return kerr_set(err, "state.json: .cgroup: missing mode or hierarchies");
-	cg = calloc(1, sizeof(*cg));
-	n = json_array_size(hs);
-	if (!cg || !(cg->h = calloc(n + 1, sizeof(*cg->h))))
-		goto oom;
-	cg->mode = !strcmp(mode, "v1") ? CGROUP_V1 : !strcmp(mode, "v2") ? CGROUP_V2 : CGROUP_HYBRID;
-	cg->systemd = json_is_true(json_object_get(j, "systemd"));
-	cg->inner = json_str(j, "path");
-	cg->unit = json_str(j, "unit");
-	cg->unit_started = cg->systemd && cg->unit;
-	if (!cg->inner)
-		goto bad;
-	json_array_foreach(hs, i, o) {
-		struct cgroup_hier *h = &cg->h[cg->n];
-		const json_t *made = json_object_get(o, "made");
-
-		h->controllers = json_str(o, "controllers");
-		h->mount = json_str(o, "mount");
-		h->path = json_str(o, "path");
-		cg->n++;
-		if (!h->controllers || !h->mount || !h->path)
-			goto bad;
-		/* every write later goes to path: it must be inside its hierarchy */
-		if (strncmp(h->path, h->mount, strlen(h->mount)) ||
-		    h->path[strlen(h->mount)] != '/' || strstr(h->path, "/.."))
-			goto bad;
-		json_array_foreach(made, k, m) {
-			const char *mv = json_string_value(m);
-
-			if (!mv)
-				goto bad;
-			/* only ever remove directories under this hierarchy */
-			if (strncmp(mv, h->mount, strlen(h->mount)) || mv[strlen(h->mount)] != '/' ||
-			    strstr(mv, "/.."))
-				goto bad;
-			if (made_push(h, mv) < 0)
-				goto oom;
-		}
-	}
-	*out = cg;
-	return 0;
-bad:
-	cgroup_free(cg);
-	return kerr_set(err, "state.json: .cgroup: malformed hierarchy");
-oom:
-	cgroup_free(cg);
-	return kerr_errno(err, ENOMEM, "state.json: .cgroup");
 }
 
 size_t cgroup_v1_paths(const struct cgroup *cg, const char ***names, const char ***paths)
@@ -625,153 +533,4 @@ size_t cgroup_v1_paths(const struct cgroup *cg, const char ***names, const char 
 	*names = m->v1_names;
 	*paths = m->v1_paths;
 	return m->n_v1;
-}
-
-/* The directory whose cgroup.procs lists the container's processes. */
-static const char *procs_dir(const struct cgroup *cg)
-{
-	static const char *const pref[] = { "pids", "freezer", "devices", "memory", "cpu" };
-	const struct cgroup_hier *h;
-
-	if (cg->mode == CGROUP_V2 && (h = cgroup_unified(cg)))
-		return h->path;
-	for (size_t i = 0; i < sizeof(pref) / sizeof(pref[0]); i++)
-		if ((h = cgroup_v1_find(cg, pref[i])))
-			return h->path;
-	return cg->n ? cg->h[0].path : NULL;
-}
-
-static int pids_walk(const char *dir, pid_t **pids, size_t *n, size_t *cap, int depth,
-		     struct kerr *err)
-{
-	_cleanup_free_ char *procs = cgroup_read(dir, "cgroup.procs", err);
-	DIR *d;
-	struct dirent *de;
-
-	if (!procs)
-		return -1;
-	for (char *p = procs; *p;) {
-		char *end;
-		long v = strtol(p, &end, 10);
-
-		if (end == p)
-			break;
-		if (*n == *cap) {
-			pid_t *np;
-
-			*cap = *cap ? *cap * 2 : 16;
-			np = realloc(*pids, *cap * sizeof(pid_t));
-			if (!np)
-				return kerr_errno(err, ENOMEM, "pids");
-			*pids = np;
-		}
-		(*pids)[(*n)++] = (pid_t)v;
-		p = end;
-		while (*p == '\n')
-			p++;
-	}
-	/* nested cgroups a container made for itself hold its processes too */
-	if (depth > 32 || !(d = opendir(dir)))
-		return 0;
-	while ((de = readdir(d))) {
-		_cleanup_free_ char *sub = NULL;
-
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0 ||
-		    pids_walk(sub, pids, n, cap, depth + 1, err) < 0) {
-			closedir(d);
-			return -1;
-		}
-	}
-	closedir(d);
-	return 0;
-}
-
-int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct kerr *err)
-{
-	const char *dir = procs_dir(cg);
-	pid_t *res = NULL;
-	size_t cnt = 0, cap = 0;
-
-	if (!dir)
-		return kerr_set(err, "no cgroup to list processes from");
-	if (pids_walk(dir, &res, &cnt, &cap, 0, err) < 0) {
-		free(res);
-		return -1;
-	}
-	*pids = res;
-	*n = cnt;
-	return 0;
-}
-
-static bool pid_in(const pid_t *v, size_t n, pid_t pid)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == pid)
-			return true;
-	return false;
-}
-
-/*
- * No freeze: a freeze of kura's own that a kill -9 of kura interrupted
- * would leave the container paused, and SIGKILL needs none.  Every process
- * listed is signalled, and the list read again until it holds nobody new
- * (a fork racing the walk); for SIGKILL until the cgroup is empty (~1 s at
- * most).  A container the user paused stays paused, except for SIGKILL: a
- * frozen v1 task dies only once thawed.
- */
-int cgroup_kill_all(const struct cgroup *cg, int sig, struct kerr *err)
-{
-	const struct cgroup_hier *u = cgroup_unified(cg);
-	bool paused = cgroup_is_frozen(cg);
-	_cleanup_free_ pid_t *done = NULL;
-	size_t n_done = 0, cap = 0;
-	int ret = 0;
-
-	/* cgroup.kill reaches every process, frozen or not, with no fork race */
-	if (sig == SIGKILL && cg->mode == CGROUP_V2 && u &&
-	    cgroup_file_exists(u->path, "cgroup.kill"))
-		return cgroup_write(u->path, "cgroup.kill", "1", err);
-	for (int pass = 0; pass < 500 && ret == 0; pass++) {
-		_cleanup_free_ pid_t *pids = NULL;
-		size_t n = 0, fresh = 0;
-
-		if (cgroup_pids(cg, &pids, &n, err) < 0)
-			return -1;
-		if (n == 0)
-			break;
-		for (size_t i = 0; i < n && ret == 0; i++) {
-			bool seen = pid_in(done, n_done, pids[i]);
-
-			if (seen && sig != SIGKILL)
-				continue;
-			if (kill(pids[i], sig) < 0 && errno != ESRCH)
-				ret = kerr_errno(err, errno, "kill %d", (int)pids[i]);
-			if (seen)
-				continue;
-			fresh++;
-			if (n_done == cap) {
-				pid_t *nd = realloc(done, (cap = cap ? cap * 2 : 16) * sizeof(*nd));
-
-				if (!nd)
-					return kerr_errno(err, ENOMEM, "kill");
-				done = nd;
-			}
-			done[n_done++] = pids[i];
-		}
-		if (sig != SIGKILL) {
-			if (fresh == 0)
-				break;
-			continue;
-		}
-		if (paused && pass == 0) {
-			struct kerr e2;
-
-			if (cgroup_freeze(cg, false, &e2) < 0 && ret == 0)
-				ret = kerr_set(err, "%s", e2.msg);
-		}
-		sleep_ms(2);
-	}
-	return ret;
 }

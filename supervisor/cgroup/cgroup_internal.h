@@ -149,11 +149,20 @@ int cgroup_device_rules(const struct spec_linux *lx, const struct spec_resources
 /* The OOM kill counter (v1 memory.oom_control, v2 memory.events); under_oom: v1 stall. */
 uint64_t cgroup_oom_count(const struct cgroup *cg, bool *under_oom);
 
+/* cgroup.c: note dir as made by kura in h (kept for the undo and state.json). */
+int cgroup_made_push(struct cgroup_hier *h, const char *dir);
+/* cgroup.c: a short sleep between retries. */
+void cgroup_sleep_ms(long ms);
+
 /* mkdir what is missing in every hierarchy and apply linux.resources. */
 int cgroup_make(struct cgroup *cg, const struct spec *s, struct kerr *err);
 
 /* ---- systemd driver ---- */
 int cgroup_systemd_check(struct kerr *err);
+/* systemd_unit.c: systemd's unit name characters only ([A-Za-z0-9:_.\-] and \ escapes) */
+bool systemd_unit_chars_ok(const char *s);
+/* a name ending in ".slice" */
+bool systemd_is_slice(const char *name);
 /* "a-b.slice" -> "/a.slice/a-b.slice"; "-.slice" -> "". */
 int cgroup_systemd_expand_slice(const char *slice, char **out, struct kerr *err);
 /* cgroupsPath "slice:prefix:name" (empty: system.slice:kura:id) -> slice, unit, cgroup path. */

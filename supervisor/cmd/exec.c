@@ -5,6 +5,7 @@
  */
 #include <jansson.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,52 +99,40 @@ static char *checked(char *text, const char *file, struct kerr *err)
 	return text;
 }
 
-/* .process of the container's config with the command-line flags over it. */
-static char *build_process(const char *config_text, size_t config_len,
-			   const struct exec_flags *f, int argc, char **argv, bool *terminal,
-			   struct kerr *err)
+/* --user and --additional-gids over the process's user; -1 with *err on a bad id. */
+static int apply_user_flags(json_t *p, const struct exec_flags *f, struct kerr *err)
 {
-	json_t *cfg, *p, *a;
-	json_error_t jerr;
-	char *out;
+	json_t *u = object_of(p, "user");
 
-	if (f->process_file) {
-		p = json_load_file(f->process_file, 0, &jerr);
-		if (!p) {
-			kerr_set(err, "%s: invalid JSON near line %d: %s", f->process_file, jerr.line,
-				 jerr.text);
-			return NULL;
-		}
-		*terminal = json_is_true(json_object_get(p, "terminal"));
-		out = json_dumps(p, JSON_COMPACT);
-		json_decref(p);
-		return checked(out, f->process_file, err);
+	if (f->user) {
+		uint32_t uid, gid = 0;
+		bool has_gid;
+
+		if (util_parse_uid_gid(f->user, &uid, &gid, &has_gid) < 0)
+			return kerr_set(err,
+					"--user: must be UID[:GID] (decimal, 0..4294967294), not \"%s\"%s",
+					f->user, minus_one_hint(f->user));
+		json_object_set_new(u, "uid", json_integer(uid));
+		if (has_gid)
+			json_object_set_new(u, "gid", json_integer(gid));
 	}
-	if (argc <= 0) {
-		kerr_set(err, "exec: a command is required (or --process FILE)");
-		return NULL;
+	for (size_t i = 0; i < f->n_gids; i++) {
+		uint32_t gid;
+
+		if (util_parse_id(f->gids[i], &gid) < 0)
+			return kerr_set(err,
+					"--additional-gids: must be a GID (decimal, 0..4294967294), not \"%s\"%s",
+					f->gids[i], minus_one_hint(f->gids[i]));
+		json_array_append_new(array_of(u, "additionalGids"), json_integer(gid));
 	}
-	cfg = json_loadb(config_text, config_len, 0, &jerr);
-	if (!cfg) {
-		kerr_set(err, "config.json: invalid JSON near line %d", jerr.line);
-		return NULL;
-	}
-	p = json_object_get(cfg, "process");
-	if (json_is_object(p)) {
-		json_incref(p);
-	} else {
-		p = json_pack("{s:s, s:{}}", "cwd", "/", "user");
-	}
-	json_decref(cfg);
-	a = json_array();
-	for (int i = 0; i < argc; i++)
-		json_array_append_new(a, json_string(argv[i]));
-	json_object_set_new(p, "args", a);
-	json_object_set_new(p, "terminal", json_boolean(f->tty));
-	*terminal = f->tty;
-	/* the container's consoleSize is for its first process only */
-	json_object_del(p, "consoleSize");
-	a = array_of(p, "env");
+	return 0;
+}
+
+/* The flags but the user over p: env, cwd, labels, no-new-privs, caps. */
+static void apply_flags(json_t *p, const struct exec_flags *f)
+{
+	json_t *a = array_of(p, "env");
+
 	for (size_t i = 0; i < f->n_env; i++)
 		json_array_append_new(a, json_string(f->env[i]));
 	if (f->cwd)
@@ -165,229 +154,268 @@ static char *build_process(const char *config_text, size_t config_len,
 				json_array_append_new(set, json_string(f->caps[i]));
 		}
 	}
-	if (f->user || f->n_gids) {
-		json_t *u = object_of(p, "user");
+}
 
-		if (f->user) {
-			uint32_t uid, gid = 0;
-			bool has_gid;
+/* --process FILE, whole: the flags do not apply to it (runc). */
+static char *process_from_file(const char *file, bool *terminal, struct kerr *err)
+{
+	json_error_t jerr;
+	json_t *p = json_load_file(file, 0, &jerr);
+	char *out;
 
-			if (util_parse_uid_gid(f->user, &uid, &gid, &has_gid) < 0) {
-				json_decref(p);
-				kerr_set(err,
-					 "--user: must be UID[:GID] (decimal, 0..4294967294), not \"%s\"%s",
-					 f->user, minus_one_hint(f->user));
-				return NULL;
-			}
-			json_object_set_new(u, "uid", json_integer(uid));
-			if (has_gid)
-				json_object_set_new(u, "gid", json_integer(gid));
-		}
-		if (f->n_gids) {
-			json_t *g = array_of(u, "additionalGids");
+	if (!p) {
+		kerr_set(err, "%s: invalid JSON near line %d: %s", file, jerr.line, jerr.text);
+		return NULL;
+	}
+	*terminal = json_is_true(json_object_get(p, "terminal"));
+	out = json_dumps(p, JSON_COMPACT);
+	json_decref(p);
+	return checked(out, file, err);
+}
 
-			for (size_t i = 0; i < f->n_gids; i++) {
-				uint32_t gid;
+/* .process of the container's config with the command-line flags over it. */
+static char *build_process(const char *config_text, size_t config_len,
+			   const struct exec_flags *f, int argc, char **argv, bool *terminal,
+			   struct kerr *err)
+{
+	json_t *cfg, *p, *a;
+	json_error_t jerr;
+	char *out;
 
-				if (util_parse_id(f->gids[i], &gid) < 0) {
-					json_decref(p);
-					kerr_set(err,
-						 "--additional-gids: must be a GID (decimal, 0..4294967294), not \"%s\"%s",
-						 f->gids[i], minus_one_hint(f->gids[i]));
-					return NULL;
-				}
-				json_array_append_new(g, json_integer(gid));
-			}
-		}
+	if (f->process_file)
+		return process_from_file(f->process_file, terminal, err);
+	if (argc <= 0) {
+		kerr_set(err, "exec: a command is required (or --process FILE)");
+		return NULL;
+	}
+	cfg = json_loadb(config_text, config_len, 0, &jerr);
+	if (!cfg) {
+		kerr_set(err, "config.json: invalid JSON near line %d", jerr.line);
+		return NULL;
+	}
+	p = json_object_get(cfg, "process");
+	if (json_is_object(p))
+		json_incref(p);
+	else
+		p = json_pack("{s:s, s:{}}", "cwd", "/", "user");
+	json_decref(cfg);
+	a = json_array();
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(a, json_string(argv[i]));
+	json_object_set_new(p, "args", a);
+	json_object_set_new(p, "terminal", json_boolean(f->tty));
+	*terminal = f->tty;
+	/* the container's consoleSize is for its first process only */
+	json_object_del(p, "consoleSize");
+	apply_flags(p, f);
+	if ((f->user || f->n_gids) && apply_user_flags(p, f, err) < 0) {
+		json_decref(p);
+		return NULL;
 	}
 	out = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
 	return checked(out, "process", err);
 }
 
+static const struct option exec_options[] = {
+	{ "process", required_argument, NULL, 'p' },
+	{ "tty", no_argument, NULL, 't' },
+	{ "console-socket", required_argument, NULL, OPT_CONSOLE },
+	{ "detach", no_argument, NULL, 'd' },
+	{ "pid-file", required_argument, NULL, OPT_PIDFILE },
+	{ "env", required_argument, NULL, 'e' },
+	{ "cwd", required_argument, NULL, OPT_CWD },
+	{ "user", required_argument, NULL, 'u' },
+	{ "additional-gids", required_argument, NULL, 'g' },
+	{ "cap", required_argument, NULL, 'c' },
+	{ "no-new-privs", no_argument, NULL, OPT_NNP },
+	{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
+	{ "process-label", required_argument, NULL, OPT_LABEL },
+	{ "apparmor", required_argument, NULL, OPT_APPARMOR },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 }
+};
+
+/* One flag into f or o: 0, or -1 after saying why. */
+static int exec_flag(int opt, const char *arg, struct exec_flags *f, struct exec_opts *o)
+{
+	long long n;
+
+	switch (opt) {
+	case 'p': f->process_file = arg; return 0;
+	case 't': f->tty = true; return 0;
+	case OPT_CONSOLE: o->console_socket = arg; return 0;
+	case 'd': o->detach = true; return 0;
+	case OPT_PIDFILE: o->pid_file = arg; return 0;
+	case OPT_CWD: f->cwd = arg; return 0;
+	case 'u': f->user = arg; return 0;
+	case OPT_NNP: f->nnp = true; return 0;
+	case OPT_LABEL: f->label = arg; return 0;
+	case OPT_APPARMOR: f->apparmor = arg; return 0;
+	case 'e':
+	case 'g':
+	case 'c':
+		if (push(opt == 'e' ? &f->env : opt == 'g' ? &f->gids : &f->caps,
+			 opt == 'e' ? &f->n_env : opt == 'g' ? &f->n_gids : &f->n_caps,
+			 (char *)arg) == 0)
+			return 0;
+		log_error("exec: out of memory");
+		return -1;
+	case OPT_PRESERVE:
+		if (util_parse_long(arg, &n) < 0 || n < 0 || n > 65536) {
+			log_error("--preserve-fds: not a count: \"%s\"", arg);
+			return -1;
+		}
+		o->preserve_fds = (int)n;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* The flags: 0 to go on, 1 when done (--help), -1 on a bad one. */
+static int exec_parse_flags(int argc, char **argv, struct exec_flags *f, struct exec_opts *o)
+{
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+p:tde:u:g:c:h", exec_options, NULL)) != -1) {
+		if (opt == 'h') {
+			cmd_usage("exec", false);
+			return 1;
+		}
+		if (opt == '?') {
+			log_error("exec: unknown flag \"%s\"", argv[optind - 1]);
+			cmd_usage("exec", true);
+			return -1;
+		}
+		if (exec_flag(opt, optarg, f, o) < 0)
+			return -1;
+	}
+	if (optind >= argc) {
+		log_error("exec: container id is required");
+		cmd_usage("exec", true);
+		return -1;
+	}
+	return 0;
+}
+
+/* The container may take a new process: created or running. */
+static int exec_status_ok(const struct container *c)
+{
+	enum container_status st = state_status(c);
+
+	if (st == STATUS_STOPPED || st == STATUS_CREATING) {
+		log_error("cannot exec in a stopped container");
+		return -1;
+	}
+	if (st == STATUS_PAUSED) {
+		log_error("cannot exec in a paused container");
+		return -1;
+	}
+	return 0;
+}
+
+/* runc's rules for --tty, --detach and --console-socket together */
+static int exec_terminal_ok(const struct exec_opts *o)
+{
+	if (o->terminal && o->detach && !o->console_socket) {
+		log_error("cannot allocate tty if kura will detach without setting console socket");
+		return -1;
+	}
+	if (!o->terminal && o->console_socket) {
+		log_error("cannot use console socket if kura will not detach or allocate tty");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Start the process; in the foreground, wait for it (a terminal of our
+ * own copied) and return its status as a shell gives it.  1 on failure.
+ */
+static int exec_start(struct container *c, struct exec_opts *o)
+{
+	struct kerr err;
+	int pair[2] = { -1, -1 }, master = -1, rc;
+	sigset_t all;
+	pid_t pid;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	if (o->terminal && !o->console_socket) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+			log_error("socketpair: %m");
+			return 1;
+		}
+		o->console_fd = pair[1];
+	}
+	pid = container_exec(c, o, &err);
+	util_closep(&pair[1]);
+	if (pid < 0) {
+		util_closep(&pair[0]);
+		log_error("%s", err.msg);
+		return 1;
+	}
+	if (pair[0] >= 0) {
+		master = console_recv_master(pair[0], &err);
+		util_closep(&pair[0]);
+		if (master < 0) {
+			log_error("%s", err.msg);
+			kill(pid, SIGKILL);
+			return 1;
+		}
+	}
+	if (o->detach)
+		return 0;
+	rc = container_wait_forward(pid, master, &err);
+	if (rc < 0) {
+		log_error("%s", err.msg);
+		rc = 1;
+	}
+	return rc;
+}
+
 int cmd_exec(struct kura_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "process", required_argument, NULL, 'p' },
-		{ "tty", no_argument, NULL, 't' },
-		{ "console-socket", required_argument, NULL, OPT_CONSOLE },
-		{ "detach", no_argument, NULL, 'd' },
-		{ "pid-file", required_argument, NULL, OPT_PIDFILE },
-		{ "env", required_argument, NULL, 'e' },
-		{ "cwd", required_argument, NULL, OPT_CWD },
-		{ "user", required_argument, NULL, 'u' },
-		{ "additional-gids", required_argument, NULL, 'g' },
-		{ "cap", required_argument, NULL, 'c' },
-		{ "no-new-privs", no_argument, NULL, OPT_NNP },
-		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
-		{ "process-label", required_argument, NULL, OPT_LABEL },
-		{ "apparmor", required_argument, NULL, OPT_APPARMOR },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	struct exec_flags f = { 0 };
 	struct exec_opts o = { .console_fd = -1 };
 	struct container c;
 	struct kerr err;
 	_cleanup_free_ char *process = NULL;
 	_cleanup_free_ char *config_text = NULL; /* read once: process and container_exec */
-	int opt, rc = 1, pair[2] = { -1, -1 }, master = -1;
-	long long n;
-	pid_t pid;
-	enum container_status st;
-	sigset_t all, old;
+	char path[PATH_MAX];
+	int rc = exec_parse_flags(argc, argv, &f, &o);
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+p:tde:u:g:c:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			f.process_file = optarg;
-			break;
-		case 't':
-			f.tty = true;
-			break;
-		case OPT_CONSOLE:
-			o.console_socket = optarg;
-			break;
-		case 'd':
-			o.detach = true;
-			break;
-		case OPT_PIDFILE:
-			o.pid_file = optarg;
-			break;
-		case 'e':
-			if (push(&f.env, &f.n_env, optarg) < 0)
-				goto oom;
-			break;
-		case OPT_CWD:
-			f.cwd = optarg;
-			break;
-		case 'u':
-			f.user = optarg;
-			break;
-		case 'g':
-			if (push(&f.gids, &f.n_gids, optarg) < 0)
-				goto oom;
-			break;
-		case 'c':
-			if (push(&f.caps, &f.n_caps, optarg) < 0)
-				goto oom;
-			break;
-		case OPT_NNP:
-			f.nnp = true;
-			break;
-		case OPT_PRESERVE:
-			if (util_parse_long(optarg, &n) < 0 || n < 0 || n > 65536) {
-				log_error("--preserve-fds: not a count: \"%s\"", optarg);
-				goto out_flags;
-			}
-			o.preserve_fds = (int)n;
-			break;
-		case OPT_LABEL:
-			f.label = optarg;
-			break;
-		case OPT_APPARMOR:
-			f.apparmor = optarg;
-			break;
-		case 'h':
-			cmd_usage("exec", false);
-			rc = 0;
-			goto out_flags;
-		default:
-			log_error("exec: unknown flag \"%s\"", argv[optind - 1]);
-			cmd_usage("exec", true);
-			goto out_flags;
-		}
-	}
-	if (optind >= argc) {
-		log_error("exec: container id is required");
-		cmd_usage("exec", true);
+	if (rc != 0) {
+		rc = rc > 0 ? 0 : 1;
 		goto out_flags;
 	}
+	rc = 1;
 	if (state_load(g->root, argv[optind], &c, &err) < 0) {
 		log_error("%s", err.msg);
 		goto out_flags;
 	}
-	st = state_status(&c);
-	if (st == STATUS_STOPPED || st == STATUS_CREATING) {
-		log_error("cannot exec in a stopped container");
+	if (exec_status_ok(&c) < 0)
 		goto out;
-	}
-	if (st == STATUS_PAUSED) {
-		log_error("cannot exec in a paused container");
-		goto out;
-	}
-	{
-		char path[4096];
-
-		snprintf(path, sizeof(path), "%s/config.json", c.dir);
-		config_text = util_read_file(path, &o.config_len, &err);
-	}
-	if (!config_text) {
+	snprintf(path, sizeof(path), "%s/config.json", c.dir);
+	config_text = util_read_file(path, &o.config_len, &err);
+	if (config_text)
+		process = build_process(config_text, o.config_len, &f, argc - optind - 1,
+					argv + optind + 1, &o.terminal, &err);
+	if (!config_text || !process) {
 		log_error("%s", err.msg);
 		goto out;
 	}
 	o.config_text = config_text;
-	process = build_process(config_text, o.config_len, &f, argc - optind - 1,
-				argv + optind + 1, &o.terminal, &err);
-	if (!process) {
-		log_error("%s", err.msg);
-		goto out;
-	}
-	if (o.terminal && o.detach && !o.console_socket) {
-		log_error("cannot allocate tty if kura will detach without setting console socket");
-		goto out;
-	}
-	if (!o.terminal && o.console_socket) {
-		log_error("cannot use console socket if kura will not detach or allocate tty");
-		goto out;
-	}
 	o.process_json = process;
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
-	if (o.terminal && !o.console_socket) {
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
-			log_error("socketpair: %m");
-			goto out;
-		}
-		o.console_fd = pair[1];
-	}
-	pid = container_exec(&c, &o, &err);
-	if (pair[1] >= 0)
-		close(pair[1]);
-	if (pid < 0) {
-		log_error("%s", err.msg);
-		goto out;
-	}
-	if (pair[0] >= 0) {
-		master = console_recv_master(pair[0], &err);
-		close(pair[0]);
-		pair[0] = -1;
-		if (master < 0) {
-			log_error("%s", err.msg);
-			kill(pid, SIGKILL);
-			goto out;
-		}
-	}
-	if (o.detach) {
-		rc = 0;
-		goto out;
-	}
-	rc = container_wait_forward(pid, master, &err);
-	if (rc < 0) {
-		log_error("%s", err.msg);
-		rc = 1;
-	}
+	if (exec_terminal_ok(&o) == 0)
+		rc = exec_start(&c, &o);
 out:
-	if (pair[0] >= 0)
-		close(pair[0]);
 	state_free(&c);
 out_flags:
 	free(f.env);
 	free(f.caps);
 	free(f.gids);
 	return rc;
-oom:
-	log_error("exec: out of memory");
-	goto out_flags;
 }

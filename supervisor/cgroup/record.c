@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A container's cgroups as state.json records them, and back. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cgroup_internal.h"
+#include "util.h"
+
+static const char *mode_name(enum cgroup_mode m)
+{
+	return m == CGROUP_V1 ? "v1" : m == CGROUP_V2 ? "v2" : "hybrid";
+}
+
+json_t *cgroup_to_json(const struct cgroup *cg)
+{
+	json_t *hs = json_array();
+	json_t *j = json_pack("{s:s, s:b, s:s, s:o}", "mode", mode_name(cg->mode), "systemd",
+			      cg->systemd, "path", cg->inner, "hierarchies", hs);
+
+	if (!j)
+		return NULL;
+	if (cg->systemd && cg->unit_started) {
+		json_object_set_new(j, "unit", json_string(cg->unit));
+	}
+	for (size_t i = 0; i < cg->n; i++) {
+		json_t *made = json_array();
+
+		for (size_t k = 0; k < cg->h[i].n_made; k++)
+			json_array_append_new(made, json_string(cg->h[i].made[k]));
+		json_array_append_new(hs, json_pack("{s:s, s:s, s:s, s:o}", "controllers",
+						    cg->h[i].controllers, "mount", cg->h[i].mount,
+						    "path", cg->h[i].path, "made", made));
+	}
+	return j;
+}
+
+static char *json_str(const json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? strdup(v) : NULL;
+}
+
+int cgroup_from_json(const json_t *j, struct cgroup **out, struct kerr *err)
+{
+	const char *mode = json_string_value(json_object_get(j, "mode"));
+	const json_t *hs = json_object_get(j, "hierarchies"), *o, *m;
+	struct cgroup *cg;
+	size_t n, i, k;
+
+	if (!mode || !json_is_array(hs))
+		return kerr_set(err, "state.json: .cgroup: missing mode or hierarchies");
+	cg = calloc(1, sizeof(*cg));
+	n = json_array_size(hs);
+	if (!cg || !(cg->h = calloc(n + 1, sizeof(*cg->h))))
+		goto oom;
+	cg->mode = !strcmp(mode, "v1") ? CGROUP_V1 : !strcmp(mode, "v2") ? CGROUP_V2 : CGROUP_HYBRID;
+	cg->systemd = json_is_true(json_object_get(j, "systemd"));
+	cg->inner = json_str(j, "path");
+	cg->unit = json_str(j, "unit");
+	cg->unit_started = cg->systemd && cg->unit;
+	if (!cg->inner)
+		goto bad;
+	json_array_foreach(hs, i, o) {
+		struct cgroup_hier *h = &cg->h[cg->n];
+		const json_t *made = json_object_get(o, "made");
+
+		h->controllers = json_str(o, "controllers");
+		h->mount = json_str(o, "mount");
+		h->path = json_str(o, "path");
+		cg->n++;
+		if (!h->controllers || !h->mount || !h->path)
+			goto bad;
+		/* every write later goes to path: it must be inside its hierarchy */
+		if (strncmp(h->path, h->mount, strlen(h->mount)) ||
+		    h->path[strlen(h->mount)] != '/' || strstr(h->path, "/.."))
+			goto bad;
+		json_array_foreach(made, k, m) {
+			const char *mv = json_string_value(m);
+
+			if (!mv)
+				goto bad;
+			/* only ever remove directories under this hierarchy */
+			if (strncmp(mv, h->mount, strlen(h->mount)) || mv[strlen(h->mount)] != '/' ||
+			    strstr(mv, "/.."))
+				goto bad;
+			if (cgroup_made_push(h, mv) < 0)
+				goto oom;
+		}
+	}
+	*out = cg;
+	return 0;
+bad:
+	cgroup_free(cg);
+	return kerr_set(err, "state.json: .cgroup: malformed hierarchy");
+oom:
+	cgroup_free(cg);
+	return kerr_errno(err, ENOMEM, "state.json: .cgroup");
+}
