@@ -6,6 +6,7 @@ DESTDIR      ?=
 BINDIR       := $(PREFIX)/bin
 LIBEXECDIR   := $(PREFIX)/libexec
 MANDIR       := $(PREFIX)/share/man
+COMPLDIR     := $(PREFIX)/share/bash-completion/completions
 B            := build
 FUZZ_SECONDS ?= 60
 
@@ -14,10 +15,11 @@ MUSL_CC  ?= musl-gcc
 CLANG    ?= clang
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
-            -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
+            -Wmissing-prototypes -Wmissing-declarations -Wswitch-enum -Wno-unused-parameter \
+            -Wno-format-truncation
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection
 INC      := -Isupervisor -Isupervisor/util -Isupervisor/cgroup -Isupervisor/rootfs \
-            -Isupervisor/process -Isupervisor/init -Isupervisor/cmd -Isupervisor/container -Ispecs -Ibootstrap
+            -Isupervisor/process -Isupervisor/init -Isupervisor/cmd -Isupervisor/container -Isupervisor/spawn -Ispecs -Ibootstrap
 DEFS     := -D_GNU_SOURCE -DKURA_VERSION='"$(VERSION)"' -DKURA_COMMIT='"$(COMMIT)"' \
             -DKURA_LIBEXECDIR='"$(LIBEXECDIR)"'
 CFLAGS   ?= -O2 -g
@@ -41,17 +43,19 @@ ASAN_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/asan/tests/%)
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 .PHONY: all deps install check unit unit-asan integration fuzz fuzz-build bench demo \
-        check-engines clean help
+        check-engines clean help deb layers
 
-all: $(B)/kura $(B)/kura-shim $(B)/kura-systemd
+all: $(B)/kura $(B)/kura-shim $(B)/kura-systemd $(B)/kura.bash
 
 help:
 	@echo "make            build build/kura, build/kura-shim and build/kura-systemd"
 	@echo "make demo       build, make a busybox bundle, run a real container"
-	@echo "make check      install deps, build, unit tests (plain + ASan/UBSan), fuzz 20s per harness, integration, engines"
+	@echo "make check      install deps, layers, build, unit tests (plain + ASan/UBSan), fuzz 20s per harness, integration, engines"
+	@echo "make layers     the include graph by module; fails on an include against the allowed direction"
 	@echo "make fuzz       run every fuzz harness (tests/fuzz) for FUZZ_SECONDS each (default 60)"
 	@echo "make bench      compare kura with crun and runc on one bundle"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
+	@echo "make deb        a Debian package, $(B)/kura_$(VERSION)_ARCH.deb (built for PREFIX=/usr)"
 
 deps:
 	@scripts/install-deps.sh
@@ -68,9 +72,15 @@ $(B)/obj/%.o: %.c
 	@[ -n "$(Q)" ] && echo "  CC      $<" || true
 	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
+# glibc warns that getpwuid/initgroups want its shared NSS modules in a static
+# link; they come with capng_change_id in libcap-ng's single archive member
+# (no --gc-sections can split it), kura never calls it: those lines are dropped.
+CAPNG_NOISE := -e 'in function .capng_change_id.:$$' -e 'Using .getpwuid. in statically' \
+               -e 'Using .initgroups. in statically'
 $(B)/kura: $(SUP_OBJ)
 	@[ -n "$(Q)" ] && echo "  LD      $@" || true
-	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $^ $(KLIBS)
+	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $^ $(KLIBS) 2> $@.ld-err; rc=$$?; \
+		grep -v $(CAPNG_NOISE) $@.ld-err >&2; rm -f $@.ld-err; exit $$rc
 
 # ---- the systemd driver's D-Bus half: dynamic, Debian has no static libsystemd ----
 $(B)/kura-systemd: supervisor/systemd/kura-systemd.c
@@ -82,9 +92,9 @@ $(B)/kura-systemd: supervisor/systemd/kura-systemd.c
 # ---- the shim: static musl; musl-gcc needs the kernel headers shown to it ----
 $(B)/musl-include/.stamp:
 	@mkdir -p $(dir $@)
-	ln -sfn /usr/include/linux $(dir $@)linux
-	ln -sfn /usr/include/asm-generic $(dir $@)asm-generic
-	ln -sfn /usr/include/x86_64-linux-gnu/asm $(dir $@)asm
+	$(Q)ln -sfn /usr/include/linux $(dir $@)linux
+	$(Q)ln -sfn /usr/include/asm-generic $(dir $@)asm-generic
+	$(Q)ln -sfn /usr/include/x86_64-linux-gnu/asm $(dir $@)asm
 	@touch $@
 
 SHIM_CFLAGS := -Os -g -std=gnu11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong \
@@ -104,6 +114,8 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@[ -n "$(Q)" ] && echo "  TEST    $@" || true
 	$(Q)$(CC) $(KCFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(KLIBS) -lcmocka
 
+# kept: only a pattern rule names them, and make would delete them as intermediates
+.SECONDARY: $(ASAN_OBJ)
 $(B)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	@[ -n "$(Q)" ] && echo "  ASANCC  $<" || true
@@ -119,7 +131,7 @@ unit: $(UNIT_BIN)
 
 unit-asan: $(ASAN_BIN)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		scripts/run-unit.sh $(ASAN_BIN)
+		UNIT_NAME=unit-asan scripts/run-unit.sh $(ASAN_BIN)
 
 # ---- fuzzing (libFuzzer) ----
 # One harness per parser of bytes a user or a container controls:
@@ -168,7 +180,12 @@ integration: all $(B)/tests/recvtty
 check-engines: all
 	@KURA=$(abspath $(B)/kura) scripts/run-bats.sh engines tests/engines
 
+# the include directions docs/architecture.md allows; prints the graph
+layers:
+	@scripts/layers.sh
+
 check: deps
+	@$(MAKE) --no-print-directory layers
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
@@ -182,11 +199,23 @@ demo: deps all
 bench: deps all
 	@scripts/bench.sh $(abspath $(B)/kura)
 
+# bash completion, generated from the binary's own help: never out of step with it
+$(B)/kura.bash: $(B)/kura scripts/gen-completion.sh
+	@[ -n "$(Q)" ] && echo "  GEN     $@" || true
+	$(Q)scripts/gen-completion.sh $(B)/kura > $@.tmp && mv $@.tmp $@
+
 install: all
 	install -D -m 0755 $(B)/kura $(DESTDIR)$(BINDIR)/kura
 	install -D -m 0755 $(B)/kura-shim $(DESTDIR)$(LIBEXECDIR)/kura/kura-shim
 	install -D -m 0755 $(B)/kura-systemd $(DESTDIR)$(LIBEXECDIR)/kura/kura-systemd
 	install -D -m 0644 docs/kura.8 $(DESTDIR)$(MANDIR)/man8/kura.8
+	install -D -m 0644 $(B)/kura.bash $(DESTDIR)$(COMPLDIR)/kura
+
+# A Debian package (dpkg-deb): kura looks for its shim in $(LIBEXECDIR)/kura,
+# so the package's binaries are built apart, for PREFIX=/usr, in $(B)/deb-build.
+deb:
+	@$(MAKE) --no-print-directory B=$(abspath $(B))/deb-build PREFIX=/usr all
+	@scripts/mkdeb.sh $(abspath $(B))/deb-build $(VERSION) $(abspath $(B))
 
 clean:
 	rm -rf $(B)

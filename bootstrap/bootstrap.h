@@ -3,19 +3,22 @@
  * The bootstrap blob: what kura tells kura-shim, as one netlink-style message
  * (struct nlmsghdr, then struct nlattr TLVs, each 4-byte aligned).
  *
- * Built into both kura (glibc, encodes) and the static musl shim (decodes):
- * only libc and linux headers, no heap.  Decoded strings and map chunks point
- * into the caller's buffer, which must outlive the struct.
+ * Built into both kura (encodes) and the static musl shim (decodes): only
+ * libc and linux headers, no heap.  Decoded strings point into the caller's
+ * buffer, which must outlive the struct.
  *
  * The decoder is strict, because its input crosses a process boundary and is
- * fuzzed: truncated, misaligned, oversized, duplicated (except JOIN and the
- * map chunks), unknown attributes, non-zero padding, strings without their
- * NUL, unknown namespace types and bad modes are refused with a message.
+ * fuzzed: truncated, misaligned, oversized, duplicated (except JOIN), unknown
+ * attributes, non-zero padding, strings without their NUL, unknown namespace
+ * types and bad modes are refused with a message.
  *
- * The mount namespace is never in the join list: kura is dynamically linked,
- * so the init half must be exec'd while the host's files are visible and it
- * joins a mount namespace path itself.  The encoder refuses a mnt join and
- * the decoder refuses one too.
+ * The blob carries only what the shim acts on.  The id maps are not in it:
+ * kura writes them itself (or runs newuidmap/newgidmap) when the shim asks
+ * with SYNC_MAP_IDS, from its own copy of config.json.
+ *
+ * The mount namespace is never in the join list: the init half joins a mount
+ * namespace path itself, after it has read what it needs from the host.  The
+ * encoder refuses a mnt join and the decoder refuses one too.
  */
 #ifndef KURA_BOOTSTRAP_H
 #define KURA_BOOTSTRAP_H
@@ -28,9 +31,6 @@
 #define BOOTSTRAP_MSG_TYPE 0x4b42
 /* The whole message; the shim's one receive buffer has exactly this size. */
 #define BOOTSTRAP_MSG_MAX (64 * 1024)
-/* An nlattr length is 16 bits: id maps go in chunks of at most this much. */
-#define BOOTSTRAP_MAP_CHUNK 4096
-#define BOOTSTRAP_MAP_CHUNKS 32
 /* One join per namespace type at most: user ipc uts net pid cgroup time. */
 #define BOOTSTRAP_JOIN_MAX 8
 
@@ -38,11 +38,6 @@ enum bootstrap_attr {
 	BOOTSTRAP_A_MODE = 1,     /* u32: enum bootstrap_mode */
 	BOOTSTRAP_A_CLONE_FLAGS,  /* u32: CLONE_NEW* to unshare */
 	BOOTSTRAP_A_JOIN,         /* u32 CLONE_NEW* type, then a NUL-terminated path; repeatable */
-	BOOTSTRAP_A_UID_MAP,      /* bytes, a chunk of /proc/PID/uid_map text; repeatable */
-	BOOTSTRAP_A_GID_MAP,      /* same for gid_map */
-	BOOTSTRAP_A_SETGROUPS_DENY, /* flag, no payload */
-	BOOTSTRAP_A_NEWUIDMAP,    /* string: path of newuidmap */
-	BOOTSTRAP_A_NEWGIDMAP,    /* string: path of newgidmap */
 	BOOTSTRAP_A_OOM_SCORE_ADJ, /* s32, -1000..1000 */
 	BOOTSTRAP_A_TIME_MONOTONIC, /* s64 secs, u32 nsecs, u32 zero */
 	BOOTSTRAP_A_TIME_BOOTTIME,  /* same */
@@ -61,20 +56,6 @@ struct bootstrap_join {
 	const char *path; /* "/proc/42/ns/net", "/run/netns/x" */
 };
 
-/*
- * An id map.  Encoder input: either text/len (one contiguous text) or, when
- * text is NULL, the chunks (so a decoded struct re-encodes as is).  Decoder
- * output: text is NULL, the chunks are where they lie in the message and len
- * is their total; bootstrap_map_copy() joins them.
- */
-struct bootstrap_map {
-	const char *text;
-	size_t len;
-	const char *chunk[BOOTSTRAP_MAP_CHUNKS];
-	uint16_t chunk_len[BOOTSTRAP_MAP_CHUNKS];
-	size_t n_chunks;
-};
-
 struct bootstrap_time {
 	bool present;
 	int64_t secs;
@@ -86,9 +67,6 @@ struct bootstrap {
 	uint32_t clone_flags; /* CLONE_NEW* to unshare (create mode only) */
 	struct bootstrap_join join[BOOTSTRAP_JOIN_MAX];
 	size_t n_join;
-	struct bootstrap_map uid_map, gid_map; /* need CLONE_NEWUSER in clone_flags */
-	bool setgroups_deny;
-	const char *newuidmap, *newgidmap; /* NULL: kura writes the maps itself */
 	bool has_oom_score_adj;
 	int32_t oom_score_adj;
 	struct bootstrap_time time_monotonic, time_boottime; /* need CLONE_NEWTIME */
@@ -98,6 +76,12 @@ struct bootstrap {
 
 /* The CLONE_NEW* flags the blob may carry (CLONE_NEWNS unshare included). */
 uint32_t bootstrap_ns_flags(void);
+/*
+ * The CLONE_NEW* flags in the order namespaces are joined (user first, so
+ * the others are joined with its capabilities; mnt last): the i-th, or 0
+ * past the end.  The one table of them.
+ */
+uint32_t bootstrap_ns_flag_at(size_t i);
 /* "user", "net", ... for one CLONE_NEW* flag; NULL when it is not one. */
 const char *bootstrap_ns_name(uint32_t flag);
 
@@ -119,10 +103,7 @@ int bootstrap_encode(const struct bootstrap *b, void *buf, size_t cap, size_t *l
 int bootstrap_decode(const void *buf, size_t len, struct bootstrap *out, char *errbuf,
 		     size_t errlen);
 
-/* Join a map's text into dst (NUL-terminated); returns its length or -1 if cap is short. */
-long bootstrap_map_copy(const struct bootstrap_map *m, char *dst, size_t cap);
-
-/* Do two structs say the same thing?  (Maps are compared by their text.) */
+/* Do two structs say the same thing?  (Paths are compared by their text.) */
 bool bootstrap_equal(const struct bootstrap *a, const struct bootstrap *b);
 
 #endif

@@ -32,12 +32,15 @@
 #ifndef KURA_SYNC_H
 #define KURA_SYNC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <errno.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+
+#include "fdpass.h"
 
 enum sync_type {
 	SYNC_MAP_IDS = 1,
@@ -108,73 +111,29 @@ static inline int sync_recv(int fd, struct sync_msg *m)
 static inline int sync_send_fd(int sock, uint32_t type, int fdtosend)
 {
 	struct sync_msg m;
-	struct iovec iov;
-	struct msghdr mh;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct cmsghdr *c;
-	ssize_t n;
 
-	memset(&mh, 0, sizeof(mh));
-	memset(&u, 0, sizeof(u));
 	m.type = type;
 	m.value = 0;
 	m.text[0] = '\0';
-	iov.iov_base = &m;
-	iov.iov_len = offsetof(struct sync_msg, text) + 1;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = u.buf;
-	mh.msg_controllen = sizeof(u.buf);
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fdtosend, sizeof(int));
-	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -1 : 0;
+	return fdpass_send(sock, &m, offsetof(struct sync_msg, text) + 1, fdtosend) < 0 ? -1 : 0;
 }
 
 /* Receive a message that may carry one fd; *fdout is -1 when none came. */
 static inline int sync_recv_fd(int sock, struct sync_msg *m, int *fdout)
 {
-	struct iovec iov;
-	struct msghdr mh;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct cmsghdr *c;
-	ssize_t n;
+	ssize_t n = fdpass_recv(sock, m, sizeof(*m), fdout);
+	bool bad = n > 0 && ((size_t)n < offsetof(struct sync_msg, text) + 1 ||
+			     m->text[n - offsetof(struct sync_msg, text) - 1] != '\0');
 
+	if (n > 0 && !bad)
+		return 1;
+	/* no message, no fd: one sent with it is closed here */
+	if (*fdout >= 0)
+		close(*fdout);
 	*fdout = -1;
-	memset(&mh, 0, sizeof(mh));
-	iov.iov_base = m;
-	iov.iov_len = sizeof(*m);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = u.buf;
-	mh.msg_controllen = sizeof(u.buf);
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -1;
-	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-			memcpy(fdout, CMSG_DATA(c), sizeof(int));
-	if (n == 0)
-		return 0;
-	if ((size_t)n < offsetof(struct sync_msg, text) + 1 ||
-	    m->text[n - offsetof(struct sync_msg, text) - 1] != '\0') {
+	if (bad)
 		errno = EBADMSG;
-		return -1;
-	}
-	return 1;
+	return bad ? -1 : (int)n;
 }
 
 #endif

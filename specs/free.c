@@ -125,6 +125,13 @@ void spec_linux_free(struct spec_linux *l)
 	free(l->intel_rdt.clos_id);
 	free(l->intel_rdt.l3_cache_schema);
 	free(l->intel_rdt.mem_bw_schema);
+	spec_strv_free(&l->intel_rdt.schemata);
+	for (size_t i = 0; i < l->n_net_devices; i++) {
+		free(l->net_devices[i].host_name);
+		free(l->net_devices[i].name);
+	}
+	free(l->net_devices);
+	free(l->memory_policy.nodes);
 	spec_kv_list_free(&l->sysctl);
 	seccomp_free(&l->seccomp);
 	free(l->rootfs_propagation);

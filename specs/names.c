@@ -264,3 +264,104 @@ unsigned long spec_propagation_flags(const char *name)
 
 	return e ? e->value : 0;
 }
+
+/* ---- linux.memoryPolicy (set_mempolicy(2)), linux.netDevices ---- */
+
+/* include/uapi/linux/mempolicy.h; 6 is newer than Debian 12's headers (6.9). */
+static const struct name_value mempolicy_modes[] = {
+	{ "MPOL_BIND", 2 },	      { "MPOL_DEFAULT", 0 },
+	{ "MPOL_INTERLEAVE", 3 },     { "MPOL_LOCAL", 4 },
+	{ "MPOL_PREFERRED", 1 },      { "MPOL_PREFERRED_MANY", 5 },
+	{ "MPOL_WEIGHTED_INTERLEAVE", 6 },
+};
+static const struct name_value mempolicy_flags[] = {
+	{ "MPOL_F_NUMA_BALANCING", 1 << 13 },
+	{ "MPOL_F_RELATIVE_NODES", 1 << 14 },
+	{ "MPOL_F_STATIC_NODES", 1 << 15 },
+};
+const char *const spec_mempolicy_mode_names[] = {
+	"MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
+	"MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL", NULL
+};
+const char *const spec_mempolicy_flag_names[] = { "MPOL_F_NUMA_BALANCING",
+						  "MPOL_F_RELATIVE_NODES",
+						  "MPOL_F_STATIC_NODES", NULL };
+
+int spec_mempolicy_mode_from_name(const char *name)
+{
+	const struct name_value *e = LOOKUP(mempolicy_modes, name);
+
+	return e ? (int)e->value : -1;
+}
+
+int spec_mempolicy_flag_from_name(const char *name, uint32_t *flag)
+{
+	const struct name_value *e = LOOKUP(mempolicy_flags, name);
+
+	if (!e)
+		return -1;
+	*flag = (uint32_t)e->value;
+	return 0;
+}
+
+/* One decimal number of a node list; -1 when none or too big. */
+static long nodes_number(const char **p)
+{
+	long n = 0;
+
+	if (**p < '0' || **p > '9')
+		return -1;
+	while (**p >= '0' && **p <= '9') {
+		n = n * 10 + (**p - '0');
+		if (n >= SPEC_MEMPOLICY_MAX_NODES)
+			return -1;
+		(*p)++;
+	}
+	return n;
+}
+
+int spec_nodes_parse(const char *list, unsigned long *mask, size_t n_longs, unsigned *highest)
+{
+	const size_t bits = sizeof(*mask) * 8;
+	const char *p = list;
+
+	memset(mask, 0, n_longs * sizeof(*mask));
+	*highest = 0;
+	if (!p || !*p)
+		return 0;
+	for (;;) {
+		long lo = nodes_number(&p), hi = lo;
+
+		if (lo < 0)
+			return -1;
+		if (*p == '-') {
+			p++;
+			hi = nodes_number(&p);
+			if (hi < lo)
+				return -1;
+		}
+		if ((size_t)hi >= n_longs * bits)
+			return -1;
+		for (long n = lo; n <= hi; n++)
+			mask[(size_t)n / bits] |= 1UL << ((size_t)n % bits);
+		if ((unsigned)hi + 1 > *highest)
+			*highest = (unsigned)hi + 1;
+		if (*p == '\0')
+			return 0;
+		if (*p++ != ',')
+			return -1;
+	}
+}
+
+bool spec_ifname_valid(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	/* net/core/dev.c dev_valid_name(): IFNAMSIZ is 16 with its NUL */
+	if (n == 0 || n >= 16 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == ':' || *p == ' ' || (*p >= '\t' && *p <= '\r'))
+			return false;
+	return true;
+}

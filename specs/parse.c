@@ -6,10 +6,10 @@
 #include "parse_internal.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "util.h"
 
 /* MAJOR.MINOR.PATCH with an optional -prerelease/+build tail (semver). */
 static void check_oci_version(struct pctx *c, const char *v)
@@ -211,6 +211,9 @@ static void check_cross(struct pctx *c, const json_t *root, const struct spec *s
 	if ((l->time_monotonic.present || l->time_boottime.present) &&
 	    !spec_find_ns(s, SPEC_NS_TIME))
 		error_at(c, "linux", "timeOffsets", "is set but there is no time namespace");
+	/* a device moved out of the host's own namespace would stay lost to it */
+	if (l->n_net_devices && !spec_find_ns(s, SPEC_NS_NETWORK))
+		error_at(c, "linux", "netDevices", "is set but there is no network namespace");
 	if (s->hostname && *s->hostname && !spec_find_ns(s, SPEC_NS_UTS))
 		error_at(c, "hostname", NULL, "is set but there is no uts namespace");
 	if (s->domainname && *s->domainname && !spec_find_ns(s, SPEC_NS_UTS))
@@ -254,8 +257,8 @@ static void parse_spec_obj(struct pctx *c, const json_t *root, struct spec *s)
 	check_cross(c, root, s);
 }
 
-int spec_parse_lenient(const char *text, size_t len, const char *file, struct spec *out,
-		       struct spec_errors *errs)
+int spec_parse_check(const char *text, size_t len, const char *file, struct spec *out,
+		     struct spec_errors *errs, struct spec_errors *warns)
 {
 	struct pctx c;
 	json_t *root;
@@ -265,9 +268,18 @@ int spec_parse_lenient(const char *text, size_t len, const char *file, struct sp
 	root = pctx_parse_json(&c, text, len);
 	if (!root)
 		return -1;
+	if (pctx_keys_start(&c, warns) < 0)
+		pctx_error(&c, "out of memory");
 	parse_spec_obj(&c, root, out);
+	pctx_keys_finish(&c, root);
 	pctx_json_free(&c, root);
 	return c.n_errs ? -1 : 0;
+}
+
+int spec_parse_lenient(const char *text, size_t len, const char *file, struct spec *out,
+		       struct spec_errors *errs)
+{
+	return spec_parse_check(text, len, file, out, errs, NULL);
 }
 
 int spec_parse(const char *text, size_t len, const char *file, struct spec *out,
@@ -280,20 +292,55 @@ int spec_parse(const char *text, size_t len, const char *file, struct spec *out,
 	return 0;
 }
 
+/* All of path, NUL-terminated, in *text (malloc'd); -1 with errno.  specs/ is a leaf: no util. */
+static int read_whole(const char *path, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	size_t cap = 4096, n = 0;
+	char *buf = f ? malloc(cap) : NULL;
+
+	while (buf) {
+		n += fread(buf + n, 1, cap - n - 1, f);
+		if (n < cap - 1 || ferror(f))
+			break;
+		char *nb = realloc(buf, cap *= 2);
+
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+		}
+		buf = nb;
+	}
+	if (buf && ferror(f)) {
+		free(buf);
+		buf = NULL;
+		errno = EIO;
+	}
+	if (f)
+		fclose(f);
+	if (!buf)
+		return -1;
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
 int spec_load_file(const char *path, const char *file, struct spec *out,
 		   struct spec_errors *errs)
 {
-	struct kerr err;
 	struct pctx c;
-	_cleanup_free_ char *text = NULL;
+	char *text = NULL;
 	size_t len = 0;
+	int r;
 
 	memset(out, 0, sizeof(*out));
-	text = util_read_file(path, &len, &err);
-	if (!text) {
+	if (read_whole(path, &text, &len) < 0) {
 		pctx_init(&c, file ? file : path, errs);
-		pctx_error(&c, "%s", err.msg);
+		pctx_error(&c, "open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	return spec_parse(text, len, file ? file : path, out, errs);
+	r = spec_parse(text, len, file ? file : path, out, errs);
+	free(text);
+	return r;
 }

@@ -46,6 +46,7 @@ struct pctx {
 	size_t plen;
 	struct pctx_big *big; /* from pctx_parse_json, freed by pctx_json_free */
 	size_t n_big;
+	struct pctx_keys *keys; /* the keys looked up, when misspelt ones are wanted */
 };
 
 /* Flags of the getters. */
@@ -114,7 +115,8 @@ void spec_parse_linux_obj(struct pctx *c, const json_t *obj, struct spec_linux *
 void spec_parse_resources_obj(struct pctx *c, const json_t *obj, struct spec_resources *r);
 
 /*
- * Parse text into a jansson tree, recording "invalid JSON near line N".
+ * Parse text into a jansson tree, recording "invalid JSON at line L,
+ * column C: jansson's reason".
  * Integers outside int64 (engines send 2^64-1 in uint64 fields) stay exact:
  * each becomes a marked real that the integer getters read back exactly,
  * so each field's own range check takes or refuses it.  Every other number
@@ -122,6 +124,17 @@ void spec_parse_resources_obj(struct pctx *c, const json_t *obj, struct spec_res
  */
 json_t *pctx_parse_json(struct pctx *c, const char *text, size_t len);
 void pctx_json_free(struct pctx *c, json_t *root);
+/* The integer outside int64 that the real v of the tree stands for, or NULL (parse_json.c). */
+const struct pctx_big *pctx_big_of(const struct pctx *c, const json_t *v);
+
+/*
+ * Misspelt keys (keys.c): pctx_keys_start makes pj_field record every key
+ * it looks up; pctx_keys_finish appends to warns one line per unknown key
+ * close to a known key of its object, naming both, and frees the record.
+ */
+int pctx_keys_start(struct pctx *c, struct spec_errors *warns);
+void pctx_keys_record(struct pctx *c, const json_t *obj, const char *key);
+void pctx_keys_finish(struct pctx *c, const json_t *root);
 
 /* Frees of sub-structs shared by free.c and the section parsers. */
 void spec_strv_free(struct spec_strv *v);

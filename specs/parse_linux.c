@@ -6,6 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A problem with the member key of the object being parsed. */
+static void error_in(struct pctx *c, const char *key, const char *msg)
+{
+	size_t saved = pctx_push_key(c, key);
+
+	pctx_error(c, "%s", msg);
+	pctx_pop(c, saved);
+}
+
 /* Allocate an array of struct for a JSON array; *n set to its size. */
 static void *array_alloc(struct pctx *c, const json_t *a, size_t size, size_t *n)
 {
@@ -156,11 +165,146 @@ static void parse_intel_rdt(struct pctx *c, const json_t *obj, struct spec_intel
 		return;
 	r->present = true;
 	saved = pctx_push_key(c, "intelRdt");
-	pj_string(c, o, "closID", &r->clos_id, 0);
-	pj_string(c, o, "l3CacheSchema", &r->l3_cache_schema, 0);
-	pj_string(c, o, "memBwSchema", &r->mem_bw_schema, 0);
+	if (pj_string(c, o, "closID", &r->clos_id, 0) > 0 && strcmp(r->clos_id, "/") != 0 &&
+	    (!*r->clos_id || strchr(r->clos_id, '/') || strchr(r->clos_id, '\n') ||
+	     strcmp(r->clos_id, ".") == 0 || strcmp(r->clos_id, "..") == 0))
+		error_in(c, "closID", "must be \"/\" or one directory name");
+	if (pj_string(c, o, "l3CacheSchema", &r->l3_cache_schema, 0) > 0 &&
+	    strchr(r->l3_cache_schema, '\n'))
+		error_in(c, "l3CacheSchema", "must not contain a newline");
+	if (pj_string(c, o, "memBwSchema", &r->mem_bw_schema, 0) > 0 &&
+	    (strncmp(r->mem_bw_schema, "MB:", 3) != 0 || strchr(r->mem_bw_schema, '\n')))
+		error_in(c, "memBwSchema", "must start with \"MB:\" and hold no newline");
+	if (pj_strv(c, o, "schemata", &r->schemata, 0) > 0) {
+		size_t s2 = pctx_push_key(c, "schemata");
+
+		for (size_t i = 0; i < r->schemata.n; i++) {
+			if (strchr(r->schemata.v[i], '\n')) {
+				size_t s3 = pctx_push_index(c, i);
+
+				pctx_error(c, "must not contain a newline");
+				pctx_pop(c, s3);
+			}
+		}
+		pctx_pop(c, s2);
+	}
+	pj_bool(c, o, "enableMonitoring", &r->enable_monitoring, 0);
 	pj_bool(c, o, "enableCMT", &r->enable_cmt, 0);
 	pj_bool(c, o, "enableMBM", &r->enable_mbm, 0);
+	pctx_pop(c, saved);
+}
+
+/* ---- 1.3: netDevices, memoryPolicy ---- */
+
+static void parse_net_devices(struct pctx *c, const json_t *obj, struct spec_linux *l)
+{
+	const json_t *o = pj_object(c, obj, "netDevices", 0);
+	const json_t *e;
+	const char *key;
+	size_t saved, i = 0;
+
+	if (!o)
+		return;
+	l->net_devices = pctx_calloc(c, json_object_size(o), sizeof(*l->net_devices));
+	if (!l->net_devices)
+		return;
+	saved = pctx_push_key(c, "netDevices");
+	PJ_OBJECT_FOREACH(o, key, e) {
+		struct spec_net_device *d = &l->net_devices[i];
+		size_t s2 = pctx_push_key(c, key);
+
+		if (!spec_ifname_valid(key))
+			pctx_error(c, "not a valid network interface name");
+		if (pv_object(c, e) == 0) {
+			d->host_name = pctx_strdup(c, key);
+			if (pj_string(c, e, "name", &d->name, 0) > 0 && !spec_ifname_valid(d->name))
+				error_in(c, "name", "not a valid network interface name");
+			i++;
+		}
+		pctx_pop(c, s2);
+	}
+	l->n_net_devices = i;
+	/* two devices may not end under one name (a %d template is the kernel's to fill) */
+	for (size_t a = 0; a < i; a++) {
+		const struct spec_net_device *da = &l->net_devices[a];
+		const char *na = da->name ? da->name : da->host_name;
+
+		for (size_t b = a + 1; na && !strchr(na, '%') && b < i; b++) {
+			const struct spec_net_device *db = &l->net_devices[b];
+			const char *nb = db->name ? db->name : db->host_name;
+
+			if (nb && strcmp(na, nb) == 0) {
+				size_t s2 = pctx_push_key(c, db->host_name);
+
+				pctx_error(c, "name \"%s\" is also the name of \"%s\"", nb,
+					   da->host_name);
+				pctx_pop(c, s2);
+			}
+		}
+	}
+	pctx_pop(c, saved);
+}
+
+static void parse_memory_policy(struct pctx *c, const json_t *obj, struct spec_memory_policy *m)
+{
+	const json_t *o = pj_object(c, obj, "memoryPolicy", 0);
+	struct spec_strv flags = { 0 };
+	unsigned long mask[SPEC_MEMPOLICY_MAX_NODES / (8 * sizeof(unsigned long))];
+	unsigned highest = 0;
+	bool nodes_bad = false;
+	char *mode = NULL;
+	size_t saved;
+
+	if (!o)
+		return;
+	m->present = true;
+	m->mode = -1;
+	saved = pctx_push_key(c, "memoryPolicy");
+	if (pj_string(c, o, "mode", &mode, PJ_REQUIRED) > 0) {
+		m->mode = spec_mempolicy_mode_from_name(mode);
+		if (m->mode < 0)
+			error_in(c, "mode", "unknown memory policy mode (want one of MPOL_DEFAULT, "
+					    "MPOL_BIND, MPOL_INTERLEAVE, MPOL_WEIGHTED_INTERLEAVE, "
+					    "MPOL_PREFERRED, MPOL_PREFERRED_MANY, MPOL_LOCAL)");
+	}
+	if (pj_string(c, o, "nodes", &m->nodes, 0) > 0 &&
+	    spec_nodes_parse(m->nodes, mask, sizeof(mask) / sizeof(mask[0]), &highest) < 0) {
+		error_in(c, "nodes", "not a node list such as \"0-3,7\" (nodes below 1024)");
+		nodes_bad = true;
+	}
+	if (pj_strv(c, o, "flags", &flags, 0) > 0) {
+		size_t s2 = pctx_push_key(c, "flags");
+
+		for (size_t i = 0; i < flags.n; i++) {
+			uint32_t f;
+			size_t s3 = pctx_push_index(c, i);
+
+			if (spec_mempolicy_flag_from_name(flags.v[i], &f) == 0)
+				m->flags |= f;
+			else
+				pctx_error(c, "unknown memory policy flag \"%s\"", flags.v[i]);
+			pctx_pop(c, s3);
+		}
+		pctx_pop(c, s2);
+	}
+	spec_strv_free(&flags);
+	/* what set_mempolicy(2) would refuse, said before anything runs */
+	if (m->mode == 0 /* MPOL_DEFAULT */ || m->mode == 4 /* MPOL_LOCAL */) {
+		if (highest)
+			error_in(c, "nodes", "must be empty with MPOL_DEFAULT and MPOL_LOCAL");
+		if (m->flags)
+			error_in(c, "flags", "must be empty with MPOL_DEFAULT and MPOL_LOCAL");
+	} else if (m->mode > 0 && m->mode != 1 /* MPOL_PREFERRED may be empty */ && !highest &&
+		   !nodes_bad) {
+		error_in(c, "nodes", "needs at least one node with this mode");
+	}
+	if ((m->flags & (1U << 14)) && (m->flags & (1U << 15)))
+		error_in(c, "flags", "MPOL_F_RELATIVE_NODES and MPOL_F_STATIC_NODES exclude "
+				     "each other");
+	if ((m->flags & (1U << 13)) && m->mode >= 0 && m->mode != 2 && m->mode != 5)
+		error_in(c, "flags", "MPOL_F_NUMA_BALANCING goes only with MPOL_BIND or "
+				     "MPOL_PREFERRED_MANY");
+	free(mode);
 	pctx_pop(c, saved);
 }
 
@@ -340,6 +484,27 @@ static void parse_personality(struct pctx *c, const json_t *obj, struct spec_per
 	pctx_pop(c, saved);
 }
 
+/* The uts namespace's names have their own fields, as runc and crun refuse them here. */
+static void check_sysctl(struct pctx *c, const struct spec_kv_list *l)
+{
+	size_t saved = pctx_push_key(c, "sysctl");
+
+	for (size_t i = 0; i < l->n; i++) {
+		const char *k = l->v[i].key;
+		const char *field = strcmp(k, "kernel.hostname") == 0     ? "hostname"
+				    : strcmp(k, "kernel.domainname") == 0 ? "domainname"
+									  : NULL;
+
+		if (field) {
+			size_t s2 = pctx_push_key(c, k);
+
+			pctx_error(c, "is not allowed: set .%s instead", field);
+			pctx_pop(c, s2);
+		}
+	}
+	pctx_pop(c, saved);
+}
+
 void spec_parse_linux_obj(struct pctx *c, const json_t *obj, struct spec_linux *l)
 {
 	const json_t *res;
@@ -358,7 +523,10 @@ void spec_parse_linux_obj(struct pctx *c, const json_t *obj, struct spec_linux *
 		pctx_pop(c, saved);
 	}
 	parse_intel_rdt(c, obj, &l->intel_rdt);
-	pj_kv(c, obj, "sysctl", &l->sysctl);
+	parse_net_devices(c, obj, l);
+	parse_memory_policy(c, obj, &l->memory_policy);
+	if (pj_kv(c, obj, "sysctl", &l->sysctl) > 0)
+		check_sysctl(c, &l->sysctl);
 	parse_seccomp(c, obj, &l->seccomp);
 	if (pj_string(c, obj, "rootfsPropagation", &l->rootfs_propagation, 0) > 0 &&
 	    spec_propagation_flags(l->rootfs_propagation) == 0) {

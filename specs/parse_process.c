@@ -2,6 +2,8 @@
 /* .process of config.json, and the process.json of `kura exec --process`. */
 #include "parse_internal.h"
 
+#include <linux/sched.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +172,43 @@ static void parse_rlimits(struct pctx *c, const json_t *obj, struct spec_process
 	pctx_pop(c, saved);
 }
 
+static void sched_error(struct pctx *c, const char *key, const char *msg)
+{
+	size_t saved = pctx_push_key(c, key);
+
+	pctx_error(c, "%s", msg);
+	pctx_pop(c, saved);
+}
+
+/* What sched_setattr(2) would refuse, named before anything runs. */
+static void check_scheduler(struct pctx *c, const struct spec_scheduler *s)
+{
+	bool rt = s->policy == SCHED_FIFO || s->policy == SCHED_RR;
+
+	if (s->policy < 0)
+		return;
+	if (rt && s->priority < 1)
+		sched_error(c, "priority", "must be 1 to 99 with SCHED_FIFO and SCHED_RR");
+	else if (!rt && s->priority != 0)
+		sched_error(c, "priority", "must be 0 unless the policy is SCHED_FIFO or SCHED_RR");
+	if (s->policy != SCHED_DEADLINE) {
+		if (s->runtime || s->deadline || s->period)
+			sched_error(c, "policy", "runtime, deadline and period need SCHED_DEADLINE");
+		return;
+	}
+	/* kernel/sched: 1024 ns <= runtime <= deadline <= period (0: the deadline), < 2^63 */
+	if (s->runtime < 1024)
+		sched_error(c, "runtime", "must be at least 1024 (ns) with SCHED_DEADLINE");
+	if (!s->deadline)
+		sched_error(c, "deadline", "is required with SCHED_DEADLINE");
+	else if (s->deadline >> 63)
+		sched_error(c, "deadline", "must be below 2^63");
+	else if (s->runtime > s->deadline)
+		sched_error(c, "runtime", "must not exceed deadline");
+	if (s->period && s->deadline > s->period)
+		sched_error(c, "deadline", "must not exceed period");
+}
+
 static void parse_scheduler(struct pctx *c, const json_t *obj, struct spec_scheduler *s)
 {
 	const json_t *o = pj_object(c, obj, "scheduler", 0);
@@ -216,6 +255,7 @@ static void parse_scheduler(struct pctx *c, const json_t *obj, struct spec_sched
 	pj_u64(c, o, "runtime", &s->runtime, 0);
 	pj_u64(c, o, "deadline", &s->deadline, 0);
 	pj_u64(c, o, "period", &s->period, 0);
+	check_scheduler(c, s);
 	pctx_pop(c, saved);
 }
 

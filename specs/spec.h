@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The OCI runtime-spec 1.2 Linux configuration as typed C structs.
+ * The OCI runtime-spec 1.3 Linux configuration as typed C structs.
  *
  * Conventions: a string that is absent is NULL; an array is a pointer and a
  * count (n_x); an optional number has a has_x flag beside it.  Everything is
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define SPEC_OCI_VERSION "1.2.0"
+#define SPEC_OCI_VERSION "1.3.0"
 
 /* ---- small shared pieces ---- */
 
@@ -278,7 +278,24 @@ struct spec_intel_rdt {
 	char *clos_id;
 	char *l3_cache_schema;
 	char *mem_bw_schema;
-	bool enable_cmt, enable_mbm;
+	struct spec_strv schemata; /* 1.3: lines of the schemata file */
+	bool enable_monitoring;    /* 1.3: a mon_groups/<id> group */
+	bool enable_cmt, enable_mbm; /* 1.1-1.2, read but unused (1.3 dropped them) */
+};
+
+/* A host network device moved into the container's network namespace (1.3). */
+struct spec_net_device {
+	char *host_name; /* the key: its name on the host */
+	char *name;      /* its name inside; NULL: the same */
+};
+
+/* The NUMA memory policy of the container's process (1.3, set_mempolicy). */
+#define SPEC_MEMPOLICY_MAX_NODES 1024
+struct spec_memory_policy {
+	bool present;
+	int mode;       /* MPOL_* */
+	char *nodes;    /* "0-3,7"; NULL or "" when none */
+	uint32_t flags; /* MPOL_F_* */
 };
 
 struct spec_syscall_arg {
@@ -331,6 +348,9 @@ struct spec_linux {
 	char *cgroups_path;
 	struct spec_resources resources;
 	struct spec_intel_rdt intel_rdt;
+	struct spec_net_device *net_devices;
+	size_t n_net_devices;
+	struct spec_memory_policy memory_policy;
 	struct spec_kv_list sysctl;
 	struct spec_seccomp seccomp;
 	char *rootfs_propagation;
@@ -416,6 +436,22 @@ int spec_seccomp_op_from_name(const char *name);    /* "SCMP_CMP_EQ" -> SCMP_CMP
 int spec_seccomp_flag_from_name(const char *name, unsigned int *flag); /* SECCOMP_FILTER_FLAG_* */
 /* "SCMP_ARCH_X86_64" -> SCMP_ARCH_X86_64 (libseccomp token); 0 when unknown. */
 uint32_t spec_seccomp_arch_from_name(const char *name);
+/* "MPOL_BIND" -> MPOL_BIND; -1 when unknown. */
+int spec_mempolicy_mode_from_name(const char *name);
+/* "MPOL_F_STATIC_NODES" -> its bit; -1 when unknown. */
+int spec_mempolicy_flag_from_name(const char *name, uint32_t *flag);
+/* The names the two accept, NULL-terminated (for `kura features`). */
+extern const char *const spec_mempolicy_mode_names[];
+extern const char *const spec_mempolicy_flag_names[];
+/*
+ * A node list ("0-3,7") as a bit mask of SPEC_MEMPOLICY_MAX_NODES bits;
+ * -1 when malformed or out of range.  *highest: the highest node + 1 (0: none).
+ */
+int spec_nodes_parse(const char *list, unsigned long *mask, size_t n_longs,
+		     unsigned *highest);
+/* Whether a network interface name is one the kernel takes (dev_valid_name). */
+bool spec_ifname_valid(const char *name);
+
 /* "rslave" -> MS_SLAVE|MS_REC; 0 when unknown. */
 unsigned long spec_propagation_flags(const char *name);
 
@@ -426,6 +462,16 @@ unsigned long spec_propagation_flags(const char *name);
  */
 int spec_parse_lenient(const char *text, size_t len, const char *file, struct spec *out,
 		       struct spec_errors *errs);
+/*
+ * spec_parse_lenient that also appends to *warns (when not NULL) every
+ * unknown key one or two letters from a key of its object, naming the
+ * path and the key meant: a typo that would silently drop a setting.
+ */
+int spec_parse_check(const char *text, size_t len, const char *file, struct spec *out,
+		     struct spec_errors *errs, struct spec_errors *warns);
+
+/* The PATH args[0] is looked up in when process.env has none (as runc's). */
+#define SPEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Default config of `kura spec` (runc's equivalent), as JSON text (malloc'd). */
 char *spec_default_json(bool rootless);

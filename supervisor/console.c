@@ -5,6 +5,7 @@
  * SCM_RIGHTS carries exactly one fd, the master.
  */
 #include "console.h"
+#include "fdpass.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -49,30 +50,7 @@ static int console_set_size(int fd, uint32_t height, uint32_t width, struct kerr
 
 static int console_send_master(int sock, int master, const char *name, struct kerr *err)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { .iov_base = (void *)name, .iov_len = strlen(name) };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
-
-	memset(&u, 0, sizeof(u));
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
+	if (fdpass_send(sock, name, strlen(name), master) < 0)
 		return kerr_errno(err, errno, "send pty master to console socket");
 	return 0;
 }
@@ -173,50 +151,17 @@ static void console_copy_size(int master)
 
 int console_recv_master(int sock, struct kerr *err)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * 4)];
-		struct cmsghdr align;
-	} u;
 	char name[CONSOLE_NAME_MAX];
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *c;
-	int master = -1;
-	ssize_t n;
+	int master;
+	/* exactly one fd is the protocol: fdpass_recv closes any extra */
+	ssize_t n = fdpass_recv(sock, name, sizeof(name), &master);
 
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EMSGSIZE)
+		return kerr_set(err, "receive pty master: control data truncated");
 	if (n < 0)
 		return kerr_errno(err, errno, "receive pty master");
-	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		size_t i, nfds;
-
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (i = 0; i < nfds; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			/* Exactly one fd is the protocol; extras must not leak. */
-			if (master < 0)
-				master = fd;
-			else
-				close(fd);
-		}
-	}
 	if (master < 0)
 		return kerr_set(err, "receive pty master: %s", n == 0 ? "peer closed" : "no fd in message");
-	if (msg.msg_flags & MSG_CTRUNC) {
-		close(master);
-		return kerr_set(err, "receive pty master: control data truncated");
-	}
 	/*
 	 * Captured output (a pipe, a file) gets the container's "\n" as written,
 	 * as runc gives it; a terminal of ours keeps the pty's "\r\n".  Done on

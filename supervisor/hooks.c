@@ -215,10 +215,11 @@ static int hook_run_one(const struct spec_hook *h, const char *kind, size_t i,
 	if (!h->path)
 		return kerr_set(err, "%s hook #%zu: no path", kind, i);
 	argv = hook_strv_dup(&h->args, h->path);
-	envp = hook_strv_dup(&h->env, NULL);
-	if (!argv || !envp)
+	/* A hook that names no env inherits kura's, as runc and crun run it. */
+	envp = h->env.n ? hook_strv_dup(&h->env, NULL) : NULL;
+	if (!argv || (h->env.n && !envp))
 		return kerr_errno(err, ENOMEM, "%s hook #%zu %s", kind, i, h->path);
-	if (hook_spawn_wait(h, argv, envp, json, &res, err) < 0)
+	if (hook_spawn_wait(h, argv, envp ? envp : environ, json, &res, err) < 0)
 		return kerr_wrap(err, "%s hook #%zu %s", kind, i, h->path);
 
 	st = res.info.si_status;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "init.h"
 #include "log.h"
 #include "spec.h"
 #include "state.h"
@@ -166,7 +167,8 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return 1;
 	}
-	log_init(v->logs ? g.log_path : NULL, g.log_json, g.debug);
+	if (log_init(v->logs ? g.log_path : NULL, g.log_json, g.debug) < 0)
+		return 1;
 	/* a --root that cannot hold state is an error, not an empty list (issue 12) */
 	if (v->fn != cmd_spec && v->fn != cmd_features) {
 		struct kerr rerr;

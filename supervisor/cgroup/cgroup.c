@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "cgroup_internal.h"
+#include "resctrl.h"
 #include "util.h"
 
 void cgroup_free(struct cgroup *cg)
@@ -330,6 +331,9 @@ int cgroup_plan(const struct spec *s, const char *id, bool systemd, struct cgrou
 		return -1;
 	own = util_read_file("/proc/self/cgroup", NULL, err);
 	if (!own)
+		return -1;
+	/* intelRdt is a resource control too: refused here, before anything is made */
+	if (resctrl_check(s, mi, err) < 0)
 		return -1;
 	if (systemd)
 		return create_systemd(s, id, mi, own, out, err);

@@ -97,4 +97,9 @@ json_t *cgroup_json_u64(uint64_t v);
 /* json_dumps (compact) that writes cgroup_json_u64(UINT64_MAX) as the number. */
 char *cgroup_json_dumps(const json_t *j);
 
+/* Sizes with optional k/m/g/t suffix (binary, as docker's RAMInBytes); -1 stays -1. */
+int cgroup_size_parse(const char *s, int64_t *out);
+/* The OOM kill counter (v1 memory.oom_control, v2 memory.events); under_oom: v1 stall. */
+uint64_t cgroup_oom_count(const struct cgroup *cg, bool *under_oom);
+
 #endif

@@ -91,8 +91,6 @@ bool cgroup_fmt_cpu_max(char *buf, size_t len, bool has_quota, int64_t quota,
 void cgroup_fmt_device_rule(char *buf, size_t len, const struct spec_device_cgroup *d);
 /* "2MB" -> 2097152; 0 when not a size. */
 uint64_t cgroup_page_size_parse(const char *s);
-/* Sizes with optional k/m/g/t suffix (binary, as docker's RAMInBytes); -1 stays -1. */
-int cgroup_size_parse(const char *s, int64_t *out);
 /* BPF_DEVCG access bits from "rwm" (NULL = all). */
 unsigned cgroup_device_access_bits(const char *access);
 
@@ -146,8 +144,6 @@ int cgroup_bpf_devices_apply(const char *dir, const struct spec_device_cgroup *r
 int cgroup_device_rules(const struct spec_linux *lx, const struct spec_resources *r,
 			struct spec_device_cgroup **out, size_t *n);
 
-/* The OOM kill counter (v1 memory.oom_control, v2 memory.events); under_oom: v1 stall. */
-uint64_t cgroup_oom_count(const struct cgroup *cg, bool *under_oom);
 
 /* cgroup.c: note dir as made by kura in h (kept for the undo and state.json). */
 int cgroup_made_push(struct cgroup_hier *h, const char *dir);

@@ -209,11 +209,17 @@ bool cgroup_resources_warning(enum cgroup_mode mode, const struct spec_resources
 		return false;
 	m = &r->memory;
 	buf[0] = '\0';
-	/* kernel memory accounting limits are gone from the kernel (5.16+) */
-	if (m->has_kernel || m->has_kernel_tcp)
-		at += (size_t)snprintf(buf, len, "linux.resources.memory.kernel and kernelTCP are "
-						 "ignored: the kernel no longer supports kernel "
-						 "memory limits");
+	/*
+	 * kernel memory limits are gone from the kernel (5.16+); v1's TCP buffer
+	 * limit is not (v1.c writes it), v2 has no file for it
+	 */
+	if (m->has_kernel || (m->has_kernel_tcp && mode == CGROUP_V2))
+		at += (size_t)snprintf(buf, len, "%s ignored: the kernel no longer supports "
+						 "kernel memory limits",
+				       !m->has_kernel_tcp || mode != CGROUP_V2
+					       ? "linux.resources.memory.kernel is"
+				       : !m->has_kernel ? "linux.resources.memory.kernelTCP is"
+							: "linux.resources.memory.kernel and kernelTCP are");
 	if (mode != CGROUP_V2)
 		return at > 0;
 	/* cgroup v2 has no file for these: ignored, as runc and crun do */

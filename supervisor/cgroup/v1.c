@@ -105,7 +105,7 @@ static int v1_memory(const struct cgroup *cg, const struct spec_memory *m, struc
 	bool has_limit = m->has_limit && m->limit != 0, has_swap = m->has_swap;
 
 	if (!has_limit && !has_swap && !m->has_reservation && !m->has_swappiness &&
-	    !m->has_disable_oom_killer && !m->has_use_hierarchy)
+	    !m->has_disable_oom_killer && !m->has_use_hierarchy && !m->has_kernel_tcp)
 		return 0;
 	dir = need(cg, "memory", "linux.resources.memory", err);
 	if (!dir)
@@ -169,6 +169,11 @@ static int v1_memory(const struct cgroup *cg, const struct spec_memory *m, struc
 	if (m->has_use_hierarchy &&
 	    put(dir, "memory", "memory.use_hierarchy", m->use_hierarchy ? "1" : "0",
 		"linux.resources.memory.useHierarchy", err) < 0)
+		return -1;
+	/* v1 still limits TCP buffer memory (only memory.kmem.limit_in_bytes is gone), as crun */
+	if (m->has_kernel_tcp && m->kernel_tcp != 0 &&
+	    put_i64(dir, "memory", "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp,
+		    "linux.resources.memory.kernelTCP", err) < 0)
 		return -1;
 	return 0;
 }

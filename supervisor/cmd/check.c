@@ -2,8 +2,9 @@
 /*
  * `kura check [--bundle DIR]`: everything that would make `kura create` of
  * this bundle fail before any container exists, all of it at once: every
- * config problem, then what the host must provide (rootfs, namespaces,
- * bind sources, hook programs, capability names).
+ * config problem, then what the host must provide (rootfs, the program to
+ * run, namespaces and their files' types, root or a rootless config, bind
+ * sources, hook programs, capability names); misspelt keys are warned of.
  */
 #include <cap-ng.h>
 #include <getopt.h>
@@ -17,6 +18,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "preflight.h"
 #include "spec.h"
 #include "util.h"
 
@@ -68,6 +70,8 @@ static void check_root(const char *bundle, const struct spec *s, struct spec_err
 
 static void check_namespaces(const struct spec *s, struct spec_errors *e)
 {
+	struct kerr err;
+
 	for (size_t i = 0; i < s->linux_.n_namespaces; i++) {
 		const struct spec_namespace *ns = &s->linux_.namespaces[i];
 		char proc[64];
@@ -80,10 +84,30 @@ static void check_namespaces(const struct spec *s, struct spec_errors *e)
 				    "config.json: .linux.namespaces[%zu].type: namespace \"%s\" is "
 				    "not supported by this kernel (%s: %m)",
 				    i, spec_ns_name(ns->type), proc);
-		if (ns->path && ns->path[0] == '/' && access(ns->path, F_OK) < 0)
-			problem_add(e, "config.json: .linux.namespaces[%zu].path: %s: %m", i,
-				    ns->path);
+		if (ns->path && ns->path[0] == '/' && preflight_namespace_path(s, i, &err) < 0)
+			problem_add(e, "%s", err.msg);
 	}
+}
+
+/* run by a user who is not root: the config must make a user namespace */
+static void check_privilege(const struct spec *s, struct spec_errors *e)
+{
+	struct kerr err;
+
+	if (preflight_privilege(s, &err) < 0)
+		problem_add(e, "%s", err.msg);
+}
+
+static void check_exec(const char *bundle, const struct spec *s, struct spec_errors *e)
+{
+	char path[PATH_MAX];
+	struct kerr err;
+
+	if (!s->root.path || !*s->root.path)
+		return;
+	bundle_path(bundle, s->root.path, path, sizeof(path));
+	if (preflight_exec(s, path, &err) < 0)
+		problem_add(e, "%s", err.msg);
 }
 
 static bool mount_is_bind(const struct spec_mount *m)
@@ -179,7 +203,7 @@ int cmd_check(struct kura_global *g, int argc, char **argv)
 		{ 0 }
 	};
 	const char *bundle = ".";
-	struct spec_errors errs = { 0 };
+	struct spec_errors errs = { 0 }, warns = { 0 };
 	_cleanup_free_ char *text = NULL;
 	char path[PATH_MAX];
 	struct spec s;
@@ -218,14 +242,20 @@ int cmd_check(struct kura_global *g, int argc, char **argv)
 		return 1;
 	}
 	/* Lenient: host checks still run on what parsed, so one run shows everything. */
-	spec_parse_lenient(text, len, "config.json", &s, &errs);
+	spec_parse_check(text, len, "config.json", &s, &errs, &warns);
 	check_root(bundle, &s, &errs);
+	check_exec(bundle, &s, &errs);
 	check_namespaces(&s, &errs);
+	check_privilege(&s, &errs);
 	check_bind_sources(bundle, &s, &errs);
 	check_hooks(&s, &errs);
 	check_caps(&s, &errs);
 	spec_free(&s);
 
+	/* unknown keys are allowed (the spec says so): a warning, not a failure */
+	for (size_t i = 0; i < warns.n; i++)
+		log_warn("check: %s", warns.msg[i]);
+	spec_errors_free(&warns);
 	for (size_t i = 0; i < errs.n; i++)
 		log_error("check: %s", errs.msg[i]);
 	rc = errs.n ? 1 : 0;

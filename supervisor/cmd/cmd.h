@@ -11,14 +11,7 @@
 
 #include <stdbool.h>
 
-struct kura_global {
-	const char *root;       /* --root, default /run/kura */
-	const char *log_path;   /* --log */
-	bool log_json;          /* --log-format json */
-	bool debug;             /* --debug */
-	bool systemd_cgroup;    /* --systemd-cgroup */
-	int rootless;           /* --rootless: 0 false, 1 true, -1 auto */
-};
+#include "global.h"
 
 typedef int (*cmd_fn)(struct kura_global *g, int argc, char **argv);
 
@@ -38,7 +31,6 @@ int cmd_pause(struct kura_global *g, int argc, char **argv);
 int cmd_resume(struct kura_global *g, int argc, char **argv);
 int cmd_update(struct kura_global *g, int argc, char **argv);
 int cmd_events(struct kura_global *g, int argc, char **argv);
-int cmd_init(struct kura_global *g, int argc, char **argv); /* internal */
 
 /*
  * Usage text of a verb for `kura help VERB` and `kura VERB --help`, and a

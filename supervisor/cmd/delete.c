@@ -88,7 +88,8 @@ int cmd_delete(struct kura_global *g, int argc, char **argv)
 			goto out;
 		}
 		break;
-	default:
+	case STATUS_RUNNING:
+	case STATUS_PAUSED:
 		if (!force) {
 			log_error("cannot delete container %s that is not stopped: %s", c.id,
 				  state_status_name(st));

@@ -15,7 +15,6 @@
 #include <jansson.h>
 
 #include "cgroup.h"
-#include "cgroup_internal.h"
 #include "cmd.h"
 #include "log.h"
 #include "state.h"

@@ -78,7 +78,7 @@ static const char *minus_one_hint(const char *s)
  * The process as the init half will read it, checked here first: a bad
  * process.json (a uid of -1, 2^32-1, 1.5) fails before anything is made.
  */
-static char *checked(char *text, const char *file, struct kerr *err)
+static char *checked(char *text, const char *file, bool *terminal, struct kerr *err)
 {
 	struct spec_errors errs = { 0 };
 	struct spec_process p;
@@ -95,6 +95,8 @@ static char *checked(char *text, const char *file, struct kerr *err)
 		free(text);
 		return NULL;
 	}
+	if (terminal)
+		*terminal = p.terminal;
 	spec_process_free(&p);
 	return text;
 }
@@ -156,21 +158,21 @@ static void apply_flags(json_t *p, const struct exec_flags *f)
 	}
 }
 
-/* --process FILE, whole: the flags do not apply to it (runc). */
+/*
+ * --process FILE, whole: the flags do not apply to it (runc).  Its text goes
+ * to the init half as it is, once the spec's parser has checked it: exact,
+ * whatever numbers it holds (containerd sends RLIM_INFINITY, 2^64-1, which
+ * a jansson round trip would refuse).
+ */
 static char *process_from_file(const char *file, bool *terminal, struct kerr *err)
 {
-	json_error_t jerr;
-	json_t *p = json_load_file(file, 0, &jerr);
-	char *out;
+	char *text = util_read_file(file, NULL, err);
 
-	if (!p) {
-		kerr_set(err, "%s: invalid JSON near line %d: %s", file, jerr.line, jerr.text);
+	if (!text) {
+		kerr_wrap(err, "--process");
 		return NULL;
 	}
-	*terminal = json_is_true(json_object_get(p, "terminal"));
-	out = json_dumps(p, JSON_COMPACT);
-	json_decref(p);
-	return checked(out, file, err);
+	return checked(text, file, terminal, err);
 }
 
 /* .process of the container's config with the command-line flags over it. */
@@ -214,7 +216,7 @@ static char *build_process(const char *config_text, size_t config_len,
 	}
 	out = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
-	return checked(out, "process", err);
+	return checked(out, "process", NULL, err);
 }
 
 static const struct option exec_options[] = {

@@ -37,7 +37,7 @@ static const char general[] =
 	"\n"
 	"Global flags:\n"
 	"  --root DIR            state directory (default /run/kura; $XDG_RUNTIME_DIR/kura for non-root)\n"
-	"  --log FILE            log file (default: stderr only)\n"
+	"  --log FILE            log file (default: stderr only; one that cannot be opened fails)\n"
 	"  --log-format FORMAT   text or json\n"
 	"  --debug               debug logging\n"
 	"  --systemd-cgroup      cgroups through systemd: a transient unit per container,\n"
@@ -49,7 +49,8 @@ static const char general[] =
 /* Sorted by verb. */
 static const struct usage usages[] = {
 	{ "check", "usage: kura check [--bundle DIR]\n\n"
-		   "Validate DIR/config.json and the host it would run on; print every problem.\n"
+		   "Validate DIR/config.json and the host it would run on; print every problem\n"
+		   "(and warn of misspelt keys).\n"
 		   "  -b, --bundle DIR   bundle directory (default .)\n" },
 	{ "create", "usage: kura create [flags] ID\n\n"
 		    "  -b, --bundle DIR          bundle directory (default .)\n"

@@ -34,7 +34,7 @@ int cmd_start(struct kura_global *g, int argc, char **argv)
 	case STATUS_PAUSED:
 		log_error("cannot start an already running container");
 		goto out;
-	default:
+	case STATUS_CREATING:
 		log_error("cannot start a container in the %s state",
 			  state_status_name(state_status(&c)));
 		goto out;

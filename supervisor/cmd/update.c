@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cgroup.h"
-#include "cgroup_internal.h"
 #include "cmd.h"
 #include "log.h"
 #include "state.h"

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "cmd.h"
+#include "global.h"
 #include "kerr.h"
 #include "spec.h"
 #include "state.h"

@@ -21,6 +21,8 @@
 #include "cgroup.h"
 #include "initdata.h"
 #include "log.h"
+#include "netdev.h"
+#include "preflight.h"
 #include "rootfs.h"
 #include "seccomp_cache.h"
 #include "spawn.h"
@@ -148,6 +150,8 @@ static int create_read_config(struct create_ctx *x, struct kerr *err)
 	spec_errors_free(&errs);
 	if (!x->s->has_process)
 		return kerr_set(err, "config.json: .process: required to create a container");
+	if (preflight_create(x->s, err) < 0)
+		return -1;
 	if (check_terminal(x->s, o, err) < 0)
 		return -1;
 	if (x->s->root.path[0] == '/')
@@ -369,6 +373,9 @@ static int create_spawn(struct create_ctx *x, struct kerr *err)
 		return kerr_set(err, "container init %d exited early", (int)x->c->pid);
 	/* on record before we wait on it: the init may be left waiting if we die */
 	if (state_save(x->c, err) < 0)
+		return -1;
+	/* linux.netDevices: moved once the init is on record (a kill -9 here is undone) */
+	if (netdev_move_all(s, x->c->pid, err) < 0)
 		return -1;
 	test_pause("create-after-spawn");
 	return 0;

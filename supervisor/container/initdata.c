@@ -15,7 +15,6 @@ enum field_kind {
 	F_COUNT,   /* how many fds: 0 to FD_COUNT_MAX */
 	F_CGROUPS, /* [{"controller": s, "path": s}...] */
 	F_FDS,     /* [fd or -1, ...] */
-	F_OBJECT,  /* a JSON object, kept as its text */
 };
 
 #define BOTH (INITDATA_CREATE | INITDATA_EXEC)
@@ -44,7 +43,8 @@ static const struct field fields[] = {
 	{ "cgroupsV1", F_CGROUPS, INITDATA_CREATE, AT(cgroups_v1), AT(n_cgroups_v1), 0 },
 	{ "idmapFds", F_FDS, INITDATA_CREATE, AT(idmap_fds), AT(n_idmap_fds), 0 },
 	{ "mntnsFd", F_FD, INITDATA_EXEC, AT(mntns_fd), 0, 3 },
-	{ "process", F_OBJECT, INITDATA_EXEC, AT(process), 0, 0 },
+	/* its JSON text as a string: exact, whatever numbers it holds (2^64-1 rlimits) */
+	{ "process", F_STRING, INITDATA_EXEC, AT(process), 0, 0 },
 	{ "consoleSocketFd", F_FD, BOTH, AT(console_fd), 0, -1 },
 	{ "seccompFd", F_FD, BOTH, AT(seccomp_fd), 0, -1 },
 	{ "preserveFds", F_COUNT, BOTH, AT(preserve_fds), 0, 0 },
@@ -107,8 +107,6 @@ static json_t *encode_field(const struct initdata *d, const struct field *f)
 		return encode_cgroups(d);
 	case F_FDS:
 		return encode_fds(*(int **)p, *(size_t *)field_ptr(d, f->n_off));
-	case F_OBJECT:
-		return *(char **)p ? json_loads(*(char **)p, JSON_REJECT_DUPLICATES, NULL) : NULL;
 	}
 	return NULL;
 }
@@ -230,11 +228,6 @@ static int decode_field(const json_t *v, const struct field *f, struct initdata 
 		return decode_cgroups(v, d, f->key, err);
 	case F_FDS:
 		return decode_fds(v, p, field_ptr(d, f->n_off), f->key, err);
-	case F_OBJECT:
-		if (!json_is_object(v))
-			return kerr_set(err, "init data: .%s: must be an object", f->key);
-		*(char **)p = json_dumps(v, JSON_COMPACT);
-		return *(char **)p ? 0 : kerr_errno(err, ENOMEM, "init data");
 	}
 	return kerr_set(err, "init data: .%s: unknown kind", f->key);
 }

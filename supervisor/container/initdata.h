@@ -40,7 +40,7 @@ struct initdata {
 	size_t n_idmap_fds;
 	/* exec only */
 	int mntns_fd;
-	char *process; /* the process, JSON */
+	char *process; /* the process, its JSON text */
 	/* both; an fd of -1 is none */
 	int console_fd, seccomp_fd;
 	int preserve_fds, listen_fds;

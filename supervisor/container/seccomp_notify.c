@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "util.h"
 
 /* Send the seccomp notify fd and the container process state to listenerPath. */
@@ -20,13 +21,6 @@ int seccomp_notify_forward(const struct container *c, const struct spec *s, int 
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	json_t *j, *st;
 	char *text, *state;
-	struct msghdr mh = { 0 };
-	struct iovec iov;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct cmsghdr *cm;
 	ssize_t n;
 
 	if (strlen(s->linux_.seccomp.listener_path) >= sizeof(addr.sun_path))
@@ -49,19 +43,7 @@ int seccomp_notify_forward(const struct container *c, const struct spec *s, int 
 	json_decref(j);
 	if (!text)
 		return kerr_errno(err, ENOMEM, "seccomp state");
-	iov.iov_base = text;
-	iov.iov_len = strlen(text);
-	memset(&u, 0, sizeof(u));
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = u.buf;
-	mh.msg_controllen = sizeof(u.buf);
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
-	n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	n = fdpass_send(sock, text, strlen(text), notify_fd);
 	free(text);
 	if (n < 0)
 		return kerr_errno(err, errno, "send seccomp fd to %s", addr.sun_path);

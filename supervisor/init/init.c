@@ -22,7 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "init.h"
 #include "console.h"
 #include "hooks.h"
 #include "initdata.h"
@@ -231,7 +231,7 @@ static void init_process(struct initdata *d, struct spec *s, struct spec_process
 	}
 	if (d->console_fd >= 0)
 		close(d->console_fd);
-	if (process_setup(p, s, &err) < 0)
+	if (process_setup(p, s, &err) < 0 || process_env_home(p, &err) < 0)
 		init_fail(&err);
 	if (d->listen_fds > 0 && env_add_listen_fds(p, d->listen_fds, &err) < 0)
 		init_fail(&err);
@@ -252,8 +252,6 @@ static void __attribute__((noreturn)) init_create(struct initdata *d, struct spe
 		.bundle = d->bundle,
 		.no_pivot = d->no_pivot,
 		.shared_mntns = !mnt,
-		/* sysctls are written before /proc/sys turns read-only, as runc */
-		.finalize_later = true,
 		.new_userns = has_new_ns(s, SPEC_NS_USER),
 		.new_netns = has_new_ns(s, SPEC_NS_NETWORK),
 		.new_cgroupns = has_new_ns(s, SPEC_NS_CGROUP),
@@ -344,6 +342,11 @@ static void __attribute__((noreturn)) init_exec(struct initdata *d, struct spec 
 		init_fail(&err);
 	}
 	close(d->mntns_fd);
+	/* its own process group, as runc and crun (a terminal's setsid does that) */
+	if (!p->terminal && setpgid(0, 0) < 0) {
+		kerr_errno(&err, errno, "setpgid");
+		init_fail(&err);
+	}
 	/* non-dumpable since the execve (main.c): nothing of ours is reachable */
 	init_process(d, s, p, true);
 	/* on success the sync socket closes with the execve (CLOEXEC): kura's "ok" */

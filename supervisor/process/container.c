@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Settings of the whole container: hostname, domainname, sysctl. */
+/* Settings of the whole container: lo up, hostname, domainname, sysctl. */
 #include <errno.h>
 #include <limits.h>
+#include <net/if.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "process.h"
 #include "process_internal.h"
+#include "util.h"
 
 /* The IPC namespace owns these (ipc/ipc_sysctl.c, ipc/mq_sysctl.c). */
 static const char *const sysctl_ipc_keys[] = {
@@ -95,9 +99,35 @@ static int sysctl_apply(const struct spec *s, struct kerr *err)
 	return 0;
 }
 
+/* A network namespace kura made starts with lo down; runc and crun bring it up. */
+static int loopback_up(const struct spec *s, struct kerr *err)
+{
+	const struct spec_namespace *net = spec_find_ns(s, SPEC_NS_NETWORK);
+	struct ifreq ifr = { 0 };
+	_cleanup_close_ int fd = -1;
+
+	if (!net || net->path)
+		return 0;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return kerr_errno(err, errno, "loopback: socket");
+	memcpy(ifr.ifr_name, "lo", 3);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return kerr_errno(err, errno, "loopback: get flags of lo");
+	if (ifr.ifr_flags & IFF_UP)
+		return 0;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return kerr_errno(err, errno, "loopback: set lo up");
+	return 0;
+}
+
 int process_setup_container(const struct spec *s, struct kerr *err)
 {
 	bool uts = spec_find_ns(s, SPEC_NS_UTS) != NULL;
+
+	if (loopback_up(s, err) < 0)
+		return -1;
 
 	if (s->hostname) {
 		if (!uts)

@@ -13,8 +13,6 @@
 #include "process_internal.h"
 #include "util.h"
 
-#define EXEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 /* Resolved by exec_resolve() before the seccomp filter and the exec FIFO. */
 static char exec_path[PATH_MAX];
 
@@ -23,7 +21,7 @@ static const char *exec_env_path(const struct spec_process *p)
 	for (size_t i = 0; i < p->env.n; i++)
 		if (p->env.v[i] && strncmp(p->env.v[i], "PATH=", 5) == 0)
 			return p->env.v[i] + 5;
-	return EXEC_DEFAULT_PATH;
+	return SPEC_DEFAULT_PATH;
 }
 
 /* What Go's exec.LookPath accepts: a regular file with an x bit. */
@@ -58,13 +56,16 @@ static int exec_check(const char *name, const struct stat *st, struct kerr *err)
 		return kerr_set(err, "exec: \"%s\": is a directory", name);
 	}
 	/*
-	 * The plain faccessat syscall, not glibc's faccessat2: a seccomp profile
-	 * already loaded (no noNewPrivileges) may predate faccessat2 and answer
-	 * EPERM.  Real and effective ids are equal here.  EPERM or ENOSYS is
-	 * the profile's, not an answer: execve will tell.
+	 * execve's answer: the ids and capabilities are final here, and only
+	 * AT_EACCESS keeps the effective set (plain access() drops it for a
+	 * non-root uid, refusing uid 1000 with CAP_DAC_OVERRIDE under a 0700
+	 * root, which docker's exec -u meets).  The raw syscall, not glibc's
+	 * faccessat, whose fallback guesses from the mode bits.  EPERM or
+	 * ENOSYS is a seccomp profile's (or an old kernel's), not an answer:
+	 * execve will tell.
 	 */
-	if (syscall(SYS_faccessat, AT_FDCWD, exec_path, X_OK) < 0 && errno != EPERM &&
-	    errno != ENOSYS) {
+	if (syscall(SYS_faccessat2, AT_FDCWD, exec_path, X_OK, AT_EACCESS) < 0 &&
+	    errno != EPERM && errno != ENOSYS) {
 		int e = errno;
 
 		exec_path[0] = '\0';

@@ -29,7 +29,7 @@ static const char *cwd_origin(const struct spec_process *p, const struct spec *s
 }
 
 /*
- * The cwd is made when missing (as runc), as root before the uid change;
+ * The container's cwd is made when missing (as runc), as root before the uid change;
  * chdir is tried then, and again as the container user when root was
  * refused (a root-squashed volume owned by that user).
  */
@@ -41,7 +41,9 @@ static int cwd_enter(const struct spec_process *p, const struct spec *s, bool *r
 	*retry = false;
 	if (!cwd || !*cwd)
 		return 0;
-	if (util_mkdir_p(cwd, 0755, err) < 0 && err->errnum != EACCES && err->errnum != EPERM)
+	/* only the container's own process: an exec's missing cwd is a chdir error (runc) */
+	if ((!s || p == &s->process) && util_mkdir_p(cwd, 0755, err) < 0 &&
+	    err->errnum != EACCES && err->errnum != EPERM)
 		return kerr_wrap(err, "create cwd (\"%s\") %s", cwd, cwd_origin(p, s));
 	if (chdir(cwd) == 0)
 		return 0;

@@ -13,7 +13,7 @@
 
 /*
  * Settings of the container (create mode only; exec joins them):
- * hostname, domainname, sysctl (checked against the namespaces the
+ * lo up in a new network namespace, hostname, domainname, sysctl (checked against the namespaces the
  * container has), after pivot_root.
  */
 int process_setup_container(const struct spec *s, struct kerr *err);
@@ -42,6 +42,14 @@ int process_finalize(const struct spec_process *p, const struct spec *s, int syn
  * execCPUAffinity.final applied, then execve.  Returns only on failure.
  */
 int process_exec(const struct spec_process *p, struct kerr *err);
+
+/*
+ * HOME=... added to p's env when it has none: the home of p's uid in the
+ * container's /etc/passwd (read from the current root), else "/".
+ */
+int process_env_home(struct spec_process *p, struct kerr *err);
+/* That uid's home field of an /etc/passwd text (malloc'd), or NULL. */
+char *process_passwd_home(const char *passwd, uint32_t uid);
 
 /* Known capability name ("CAP_SYS_ADMIN") -> number, or -1. */
 int process_cap_from_name(const char *name);

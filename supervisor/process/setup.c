@@ -111,8 +111,17 @@ static int scheduler_apply(const struct spec_process *p, struct kerr *err)
 	a.sched_runtime = sc->runtime;
 	a.sched_deadline = sc->deadline;
 	a.sched_period = sc->period;
-	if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
-		return kerr_errno(err, errno, "scheduler: sched_setattr");
+	if (syscall(SYS_sched_setattr, 0, &a, 0) < 0) {
+		int e = errno;
+
+		/* v1: a real-time task needs its cpu cgroup to have an rt budget */
+		if (e == EPERM && (sc->policy == SCHED_FIFO || sc->policy == SCHED_RR))
+			return kerr_errno(err, e, "process.scheduler.policy %s: sched_setattr "
+					  "(on cgroup v1 the container's cpu cgroup needs a real-time "
+					  "budget: set linux.resources.cpu.realtimeRuntime)",
+					  sc->policy == SCHED_FIFO ? "SCHED_FIFO" : "SCHED_RR");
+		return kerr_errno(err, e, "process.scheduler: sched_setattr");
+	}
 	return 0;
 }
 
@@ -191,8 +200,30 @@ static int selinux_apply(const char *label, struct kerr *err)
 	return 0;
 }
 
+/* linux.memoryPolicy: inherited through the execve, as set_mempolicy(2) says */
+static int memory_policy_apply(const struct spec *s, struct kerr *err)
+{
+	const struct spec_memory_policy *m = &s->linux_.memory_policy;
+	unsigned long mask[SPEC_MEMPOLICY_MAX_NODES / (8 * sizeof(unsigned long))];
+	unsigned highest;
+
+	if (!s->has_linux || !m->present)
+		return 0;
+	/* the parser checked the list and the mode/flags pairs */
+	if (m->mode < 0 ||
+	    spec_nodes_parse(m->nodes, mask, sizeof(mask) / sizeof(mask[0]), &highest) < 0)
+		return kerr_set(err, "linux.memoryPolicy: invalid");
+	if (syscall(SYS_set_mempolicy, m->mode | (int)m->flags, highest ? mask : NULL,
+		    highest ? (unsigned long)highest + 1 : 0UL) < 0)
+		return kerr_errno(err, errno, "linux.memoryPolicy: set_mempolicy mode %d nodes \"%s\"",
+				  m->mode, m->nodes ? m->nodes : "");
+	return 0;
+}
+
 int process_setup(const struct spec_process *p, const struct spec *s, struct kerr *err)
 {
+	if (s && memory_policy_apply(s, err) < 0)
+		return -1;
 	if (rlimits_apply(p, err) < 0)
 		return -1;
 	if (oom_score_adj_apply(p, err) < 0)

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "rootfs_internal.h"
 #include "util.h"
 
@@ -140,30 +141,11 @@ static void userns_child(int sock)
 {
 	char c = 0;
 	int dfd;
-	struct msghdr msg;
-	struct iovec iov = { &c, 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct cmsghdr *cm;
 
 	if (unshare(CLONE_NEWUSER) < 0)
 		_exit(1);
 	dfd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		_exit(1);
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof(u.buf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &dfd, sizeof(int));
-	if (sendmsg(sock, &msg, 0) < 0)
+	if (dfd < 0 || fdpass_send(sock, &c, 1, dfd) < 0)
 		_exit(1);
 	/* hold the namespace until the parent has its fd and closes the socket */
 	while (read(sock, &c, 1) > 0)
@@ -174,30 +156,15 @@ static void userns_child(int sock)
 static int recv_fd(int sock)
 {
 	char c;
-	struct msghdr msg;
-	struct iovec iov = { &c, 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct cmsghdr *cm;
-	int fd = -1;
-
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof(u.buf);
-	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	int fd;
+	ssize_t n = fdpass_recv(sock, &c, 1, &fd);
 
 	if (n == 0)
 		errno = EPERM; /* the child exited: it could not unshare(CLONE_NEWUSER) */
 	if (n <= 0)
 		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+	if (fd < 0)
 		return errno = EPROTO, -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	return fd;
 }
 

@@ -99,6 +99,27 @@ static int mount_finish(const struct mount_ctx *c, int mntfd, struct kerr *err)
 	return mntfd_set_propagation(mntfd, &c->mo, err);
 }
 
+/*
+ * A tmpfs given no mode= takes the mountpoint directory's mode, as runc and
+ * crun mount it: *out is data with that mode= added, or stays NULL.
+ */
+static int tmpfs_mode_data(const char *data, int dst, char **out, struct kerr *err)
+{
+	struct stat st;
+
+	for (const char *o = data; o && *o; o += strcspn(o, ","), o += *o == ',')
+		if (strncmp(o, "mode=", 5) == 0)
+			return 0;
+	if (fstat(dst, &st) < 0)
+		return kerr_errno(err, errno, "stat mountpoint");
+	if (asprintf(out, "%s%smode=%o", data ? data : "", data && *data ? "," : "",
+		     (unsigned)(st.st_mode & 07777)) < 0) {
+		*out = NULL;
+		return kerr_errno(err, ENOMEM, "tmpfs");
+	}
+	return 0;
+}
+
 /* A filesystem mounted with mount(2) onto the fd of its destination. */
 static int mount_fs(const struct mount_ctx *c, unsigned long flags, unsigned pflags,
 		    struct kerr *err)
@@ -106,6 +127,7 @@ static int mount_fs(const struct mount_ctx *c, unsigned long flags, unsigned pfl
 	_cleanup_close_ int dst = -1;
 	_cleanup_close_ int olddir = -1;
 	_cleanup_close_ int newfd = -1;
+	_cleanup_free_ char *data = NULL;
 	const char *type = c->m->type;
 	char p[32];
 
@@ -119,8 +141,10 @@ static int mount_fs(const struct mount_ctx *c, unsigned long flags, unsigned pfl
 			return kerr_errno(err, errno, "open");
 	}
 	flags &= ~(unsigned long)(MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE | MS_REC);
+	if (str_eq(type, "tmpfs") && tmpfs_mode_data(c->mo.data, dst, &data, err) < 0)
+		return -1;
 	if (mount(c->m->source ? c->m->source : type, mntfd_path(dst, p), type, flags,
-		  c->mo.data) < 0)
+		  data ? data : c->mo.data) < 0)
 		return kerr_errno(err, errno, "mount %s", type);
 	newfd = dest_reopen(c, err);
 	if (newfd < 0)
@@ -152,52 +176,6 @@ static int prepared_tree(const struct mount_ctx *c)
 	return c->o->idmap_fds[c->m - s->mounts];
 }
 
-static bool wants_idmap(const struct spec_mount *m, const struct mount_opts *mo)
-{
-	return mo->idmap || mo->ridmap || m->n_uid_mappings || m->n_gid_mappings;
-}
-
-/* A detached clone of the source, idmapped when the mount asks for it. */
-/*
- * A detached clone of the source, idmapped when the mount asks for it.
- * *shared_ns: the user namespace with the container's mappings, made on the
- * first mount that has none of its own and kept for the next ones (the
- * caller closes it); NULL: no container mappings to fall back on.
- */
-static int bind_tree(const struct spec_mount *m, const struct mount_opts *mo,
-		     const struct spec_linux *lx, int *shared_ns, int srcdfd, const char *src,
-		     bool recursive, struct kerr *err)
-{
-	_cleanup_close_ int tree = mntfd_clone(srcdfd, src, recursive, err);
-	_cleanup_close_ int own_ns = -1;
-	int userns;
-
-	if (tree < 0)
-		return -1;
-	if (!wants_idmap(m, mo))
-		return take_fd(&tree);
-	if ((m->n_uid_mappings || m->n_gid_mappings) || !lx || !shared_ns) {
-		userns = own_ns = mntfd_userns(m, err);
-	} else {
-		/* no mappings of its own: the container's user namespace's */
-		if (*shared_ns < 0) {
-			struct spec_mount own = *m;
-
-			own.uid_mappings = lx->uid_mappings;
-			own.n_uid_mappings = lx->n_uid_mappings;
-			own.gid_mappings = lx->gid_mappings;
-			own.n_gid_mappings = lx->n_gid_mappings;
-			*shared_ns = mntfd_userns(&own, err);
-		}
-		userns = *shared_ns;
-	}
-	if (userns < 0)
-		return -1;
-	if (mntfd_setattr(tree, mo->ridmap, MOUNT_ATTR_IDMAP, 0, userns, err) < 0)
-		return kerr_wrap(err, "idmap");
-	return take_fd(&tree);
-}
-
 static int mount_bind_from(const struct mount_ctx *c, int srcdfd, const char *src,
 			   bool recursive, unsigned long flags, struct kerr *err)
 {
@@ -219,7 +197,7 @@ static int mount_bind_from(const struct mount_ctx *c, int srcdfd, const char *sr
 	if (prepared >= 0)
 		tree = fcntl(prepared, F_DUPFD_CLOEXEC, 3);
 	else
-		tree = bind_tree(c->m, &c->mo, NULL, NULL, srcdfd, src, recursive, err);
+		tree = rootfs_bind_tree(c->m, &c->mo, NULL, NULL, srcdfd, src, recursive, err);
 	if (tree < 0)
 		return prepared >= 0 ? kerr_errno(err, errno, "dup") : -1;
 	if (mntfd_attach(tree, dst, err) < 0)
@@ -553,87 +531,4 @@ int rootfs_prepare(const struct rootfs_opts *o, struct kerr *err)
 
 	umask(old);
 	return r;
-}
-
-/* ---- idmapped trees, made by the supervisor ---- */
-
-void rootfs_idmap_close(int *fds, size_t n)
-{
-	for (size_t i = 0; fds && i < n; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	free(fds);
-}
-
-/* Whether a mount names idmap, ridmap or mappings, before parsing any options. */
-static bool any_asks_idmap(const struct spec *s)
-{
-	for (size_t i = 0; i < s->n_mounts; i++) {
-		const struct spec_mount *m = &s->mounts[i];
-
-		if (m->n_uid_mappings || m->n_gid_mappings)
-			return true;
-		for (size_t k = 0; k < m->options.n; k++)
-			if (str_eq(m->options.v[k], "idmap") || str_eq(m->options.v[k], "ridmap"))
-				return true;
-	}
-	return false;
-}
-
-int rootfs_idmap_prepare(const struct spec *s, const char *bundle, int **fds,
-			 struct kerr *err)
-{
-	_cleanup_close_ int bdir = -1;
-	_cleanup_close_ int shared_ns = -1; /* the container's mappings, made once */
-	int made = 0;
-	int *v;
-
-	*fds = NULL;
-	if (!any_asks_idmap(s))
-		return 0; /* the usual case: not even the options are parsed */
-	v = malloc((s->n_mounts + 1) * sizeof(*v));
-	if (!v)
-		return kerr_errno(err, ENOMEM, "idmap");
-	for (size_t i = 0; i < s->n_mounts; i++)
-		v[i] = -1;
-	for (size_t i = 0; i < s->n_mounts; i++) {
-		const struct spec_mount *m = &s->mounts[i];
-		struct mount_opts mo;
-		int dfd = AT_FDCWD;
-		bool bind;
-
-		if (mountopts_parse(&m->options, &mo, err) < 0)
-			goto fail;
-		bind = (mo.flags & MS_BIND) || str_eq(m->type, "bind");
-		if (!bind || !wants_idmap(m, &mo) || !m->source) {
-			mountopts_free(&mo);
-			continue;
-		}
-		/* runc runs from the bundle: a relative source is the bundle's */
-		if (m->source[0] != '/' && bundle) {
-			if (bdir < 0 && (bdir = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-				kerr_errno(err, errno, "open bundle %s", bundle);
-				mountopts_free(&mo);
-				goto fail;
-			}
-			dfd = bdir;
-		}
-		v[i] = bind_tree(m, &mo, s->has_linux ? &s->linux_ : NULL, &shared_ns, dfd,
-				 m->source, (mo.flags & MS_REC) != 0, err);
-		mountopts_free(&mo);
-		if (v[i] < 0) {
-			kerr_wrap(err, "mount %s", m->destination ? m->destination : m->source);
-			goto fail;
-		}
-		made++;
-	}
-	if (made == 0) {
-		free(v);
-		return 0;
-	}
-	*fds = v;
-	return made;
-fail:
-	rootfs_idmap_close(v, s->n_mounts);
-	return -1;
 }

@@ -135,7 +135,7 @@ int rootfs_pivot(const struct rootfs_opts *o, struct kerr *err)
 	if (o->shared_mntns) {
 		if (root_chroot(o->rootfs, err) < 0)
 			return -1;
-		return o->finalize_later ? 0 : rootfs_finalize(o, err);
+		return 0;
 	}
 	if ((o->no_pivot ? root_move(o->rootfs, err) : root_pivot(o->rootfs, err)) < 0)
 		return -1;
@@ -144,11 +144,7 @@ int rootfs_pivot(const struct rootfs_opts *o, struct kerr *err)
 	 * host through the rootfs bind's peers.  Unbindable waits for the end
 	 * of rootfs_finalize: the read-only and masked paths are binds.
 	 */
-	if (root_propagation(o, false, err) < 0)
-		return -1;
-	if (!o->finalize_later)
-		return rootfs_finalize(o, err);
-	return 0;
+	return root_propagation(o, false, err);
 }
 
 uint64_t rootfs_mount_id(const char *rootfs)

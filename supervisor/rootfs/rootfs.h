@@ -38,12 +38,6 @@ struct rootfs_opts {
 	size_t n_cgroups_v1;
 	bool cgroup_v2;              /* unified hierarchy only */
 	/*
-	 * false: rootfs_pivot() also runs rootfs_finalize().  true: the caller
-	 * runs rootfs_finalize() itself, after the sysctl writes that the
-	 * read-only /proc/sys of readonlyPaths would refuse (runc's order).
-	 */
-	bool finalize_later;
-	/*
 	 * Per .mounts entry, the idmapped tree kura made for it on the host
 	 * (rootfs_idmap_prepare), or -1; NULL when there are none.
 	 */
@@ -70,8 +64,9 @@ void rootfs_idmap_close(int *fds, size_t n);
 int rootfs_prepare(const struct rootfs_opts *o, struct kerr *err);
 
 /*
- * pivot_root (or MS_MOVE + chroot), old root detached; then maskedPaths,
- * readonlyPaths, root.readonly.  After it "/" is the container's root.
+ * pivot_root (or MS_MOVE + chroot), old root detached.  After it "/" is
+ * the container's root; the caller writes the sysctls, then runs
+ * rootfs_finalize() (runc's order: /proc/sys turns read-only there).
  */
 int rootfs_pivot(const struct rootfs_opts *o, struct kerr *err);
 
@@ -80,13 +75,6 @@ int rootfs_pivot(const struct rootfs_opts *o, struct kerr *err);
  * asked for "ro", root.readonly.
  */
 int rootfs_finalize(const struct rootfs_opts *o, struct kerr *err);
-
-/*
- * Open a file under /proc that must really be procfs (CVE-2019-16884: a
- * container could mount something else over /proc before kura writes to
- * it).  path is absolute ("/proc/self/attr/exec"); flags as open(2).
- */
-int rootfs_open_proc_file(const char *path, int flags, struct kerr *err);
 
 /*
  * For a container without a mount namespace of its own (shared_mntns):

@@ -99,4 +99,16 @@ int devices_setup(const struct rootfs_opts *o, int rootfd, struct kerr *err);
 int masked_paths_apply(int rootfd, const struct spec_strv *paths, struct kerr *err);
 int readonly_paths_apply(int rootfd, const struct spec_strv *paths, struct kerr *err);
 
+/* idmap.c: whether a mount asks for an idmapped tree (idmap, ridmap, mappings). */
+bool rootfs_wants_idmap(const struct spec_mount *m, const struct mount_opts *mo);
+/*
+ * idmap.c: a detached clone of src (under srcdfd), idmapped when the mount
+ * asks for it.  *shared_ns: the user namespace with the container's
+ * mappings, made on the first mount that has none of its own and kept for
+ * the next (the caller closes it); NULL: none to fall back on.
+ */
+int rootfs_bind_tree(const struct spec_mount *m, const struct mount_opts *mo,
+		     const struct spec_linux *lx, int *shared_ns, int srcdfd, const char *src,
+		     bool recursive, struct kerr *err);
+
 #endif

@@ -20,15 +20,19 @@ static int log_fd = -1;
 static bool log_json;
 static bool log_debugging;
 
-void log_init(const char *path, bool json, bool debug)
+int log_init(const char *path, bool json, bool debug)
 {
 	log_json = json;
 	log_debugging = debug;
 	if (path && *path) {
 		log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-		if (log_fd < 0)
-			fprintf(stderr, "kura: warning: open log %s: %s\n", path, strerror(errno));
+		/* as runc and crun: a log that cannot be written fails the command */
+		if (log_fd < 0) {
+			fprintf(stderr, "kura: --log %s: %s\n", path, strerror(errno));
+			return -1;
+		}
 	}
+	return 0;
 }
 
 bool log_debug_enabled(void)

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-void log_init(const char *path, bool json, bool debug);
+int log_init(const char *path, bool json, bool debug); /* -1: the log cannot be opened */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -84,6 +84,21 @@ task_status() {
 	c task ls | awk -v id="$1" '$1 == id {print $3}'
 }
 
+# ctr passes its own --runc-binary; the CRI plugin (Kubernetes, through a
+# RuntimeClass whose handler is "kura") reads docs/engines.md's runtime
+# table.  No CRI client is packaged here: the daemon running this suite's
+# config must have loaded the CRI plugin with that table as written.
+@test "containerd: the CRI runtime table of docs/engines.md is read as written" {
+	run containerd --config "$CD/config.toml" config dump
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | grep -A16 -F '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.kura]' > "$CD/dump"
+	cat "$CD/dump"
+	grep -qx '[[:space:]]*runtime_type = "io.containerd.runc.v2"' "$CD/dump"
+	grep -qx "[[:space:]]*BinaryName = \"$CD_RUNTIME\"" "$CD/dump"
+	run c plugins ls
+	echo "$output" | grep -E 'io.containerd.grpc.v1 +cri .* ok[[:space:]]*$'
+}
+
 @test "containerd: ctr run --rm true" {
 	run crun_ --rm t1 true
 	echo "$output"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# podman (Debian's 4.3, conmon) runs its containers on the runtime under test:
-# private storage/run roots, cgroupfs manager, file events, vfs storage, no network.
+# podman (Debian's 4.3, conmon) runs its containers on the runtime under test,
+# named in containers.conf exactly as docs/engines.md shows it: private
+# storage/run roots, cgroupfs manager, file events, vfs storage, no network.
 
 load helpers
 
@@ -20,11 +21,16 @@ setup_file() {
 [containers]
 default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
 [engine]
-# runtimes named here get --log-format=json: podman then shows their message
-runtime_supports_json = ["crun", "runc", "kura"]
 tmp_dir = "$PD/tmp"
 volume_path = "$PD/volumes"
 static_dir = "$PD/root/libpod"
+# from here on docs/engines.md's snippet, the path being the runtime under test
+runtime = "kura"
+# runtimes named here get --log-format=json: podman then shows their message
+runtime_supports_json = ["crun", "runc", "kata", "runsc", "youki", "krun", "kura"]
+
+[engine.runtimes]
+kura = ["$PODMAN_RUNTIME"]
 CONF
 	export CONTAINERS_STORAGE_CONF=$PD/storage.conf
 	printf '[storage]\ndriver = "vfs"\nrunroot = "%s/run"\ngraphroot = "%s/root"\n' "$PD" "$PD" > "$CONTAINERS_STORAGE_CONF"
@@ -45,7 +51,7 @@ teardown_file() {
 # pd ARGS: podman on this suite's private roots and runtime (its state root too:
 # other users of the host's default /run/<runtime> never see these containers)
 pd() {
-	podman --root "$PD/root" --runroot "$PD/run" --runtime "$PODMAN_RUNTIME" \
+	podman --root "$PD/root" --runroot "$PD/run" \
 		--runtime-flag "root=$PD/rt" --cgroup-manager cgroupfs --events-backend file \
 		--storage-driver vfs "$@"
 }
@@ -56,6 +62,13 @@ prun() {
 }
 
 IMG=localhost/kbusybox:latest
+
+@test "podman: containers.conf makes kura the runtime, by name" {
+	run pd info --format '{{.Host.OCIRuntime.Name}} {{.Host.OCIRuntime.Path}}'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "kura $PODMAN_RUNTIME" ]
+}
 
 @test "podman: run --rm true" {
 	run prun --rm "$IMG" true
@@ -108,7 +121,7 @@ IMG=localhost/kbusybox:latest
 
 @test "podman: -t gives the container a terminal" {
 	local cmd
-	cmd="podman --root $PD/root --runroot $PD/run --runtime $PODMAN_RUNTIME"
+	cmd="podman --root $PD/root --runroot $PD/run"
 	cmd="$cmd --runtime-flag root=$PD/rt --cgroup-manager cgroupfs"
 	cmd="$cmd --events-backend file --storage-driver vfs run --rm -t --network none"
 	cmd="$cmd --cgroup-parent /$PODMAN_TAG $IMG sh -c 'tty; stty size; exit 3'"

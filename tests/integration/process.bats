@@ -346,3 +346,53 @@ JSON
 	[ "$(status_of)" = stopped ]
 	kura delete "$ID"
 }
+
+# docker's exec -u 1000 keeps its default capabilities, CAP_DAC_OVERRIDE among
+# them, and its image roots can be mode 0700: execve succeeds there, so the
+# init half's executable check must too (it once asked with the real uid only).
+@test "exec: uid 1000 with CAP_DAC_OVERRIDE runs a program under a mode-0700 root" {
+	chmod 0700 "$BUNDLE/rootfs"
+	config_set '.process.user = {"uid": 1000, "gid": 1000}
+		| .process.args = ["id", "-u"]
+		| .process.capabilities = {"bounding": ["CAP_DAC_OVERRIDE", "CAP_KILL"],
+			"effective": ["CAP_DAC_OVERRIDE", "CAP_KILL"], "permitted": ["CAP_DAC_OVERRIDE", "CAP_KILL"]}'
+	run kura run --bundle "$BUNDLE" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = 1000 ]
+	config_set '.process.user = {"uid": 0, "gid": 0} | .process.args = ["sleep", "1000"]'
+	kura run -d --bundle "$BUNDLE" "$ID"
+	run kura exec -u 1000 "$ID" id -u
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = 1000 ]
+	# without the capability execve would refuse: so does create's check
+	echo '{"args": ["/bin/id", "-u"], "cwd": "/", "user": {"uid": 1000, "gid": 1000},
+		"capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}}' \
+		> "$TMP/process.json"
+	run kura exec --process "$TMP/process.json" "$ID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'permission denied'* ]]
+}
+
+# containerd and docker exec through --process, with the config's rlimits:
+# RLIM_INFINITY is 2^64-1, past what jansson takes; it must reach the process
+@test "exec -p: a process.json with a 2^64-1 rlimit runs, the limit exact" {
+	kura run -d --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+	cat > "$TMP/process.json" <<-'EOS'
+	{"args": ["sh", "-c", "ulimit -H -c"], "cwd": "/", "user": {"uid": 0, "gid": 0},
+	 "env": ["PATH=/bin"],
+	 "rlimits": [{"type": "RLIMIT_CORE", "hard": 18446744073709551615, "soft": 9007199254740993}]}
+	EOS
+	run kura exec -p "$TMP/process.json" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = unlimited ]
+	sed 's/-H -c/-S -c/' "$TMP/process.json" > "$TMP/soft.json"
+	run kura exec -p "$TMP/soft.json" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# busybox prints the soft core limit in 512-byte blocks: 9007199254740993 / 512
+	[ "$output" = 17592186044416 ]
+}

@@ -12,7 +12,7 @@ setup() {
 	setup_bundle
 	# the user must reach kura, its shim, the bundle and the state dir
 	mkdir -p "$TMP/bin" "$ROOT"
-	cp "$REPO/build/kura" "$REPO/build/kura-shim" "$TMP/bin/"
+	cp "$KURA" "$(dirname "$KURA")/kura-shim" "$TMP/bin/"
 	rm -f "$BUNDLE/config.json"
 	chown -R "$NOBODY:$NOBODY" "$TMP"
 	chmod 755 "$TMP"
@@ -78,4 +78,47 @@ kura_nobody() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Permission denied"* ]]
 	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "rootless: a root config run by a user says a rootless config is needed" {
+	rm -f "$BUNDLE/config.json"
+	"$KURA" spec --bundle "$BUNDLE"
+	config_set '.process.terminal = false | .process.args = ["true"]'
+	chown "$NOBODY:$NOBODY" "$BUNDLE/config.json"
+	run kura_nobody check --bundle "$BUNDLE"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"config.json: .linux.namespaces: no user namespace, and kura runs as uid $NOBODY, not root: an unprivileged user needs a rootless config (kura spec --rootless)"* ]]
+	run kura_nobody run --bundle "$BUNDLE" "$ID"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "kura: config.json: .linux.namespaces: no user namespace, and kura runs as uid $NOBODY, not root: an unprivileged user needs a rootless config (kura spec --rootless)" ]
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "rootless: no writable state root names --root and XDG_RUNTIME_DIR" {
+	# no --root, no XDG_RUNTIME_DIR: the default /run/kura, root's
+	run as_nobody env -u XDG_RUNTIME_DIR "$TMP/bin/kura" run --bundle "$BUNDLE" "$ID"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"state root /run/kura is not writable (choose one with --root DIR, or set XDG_RUNTIME_DIR: a user's default is \$XDG_RUNTIME_DIR/kura)"* ]]
+	# XDG_RUNTIME_DIR of the user's own: its kura/ is the state root
+	mkdir "$TMP/xdg"
+	chown "$NOBODY:$NOBODY" "$TMP/xdg"
+	run as_nobody env XDG_RUNTIME_DIR="$TMP/xdg" "$TMP/bin/kura" run --bundle "$BUNDLE" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -d "$TMP/xdg/kura" ]
+}
+
+@test "rootless: list and state show the user as the owner, as runc's list does" {
+	config_set '.process.args = ["sleep", "100"]'
+	chown "$NOBODY:$NOBODY" "$BUNDLE/config.json"
+	kura_nobody create --bundle "$BUNDLE" "$ID"
+	run kura_nobody list
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[1]}" | awk '{print $NF}')" = nobody ]
+	[ "$(kura_nobody state "$ID" | jq -r .owner)" = nobody ]
+	kura_nobody delete --force "$ID"
 }

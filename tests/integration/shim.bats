@@ -15,7 +15,7 @@ setup() {
 
 teardown() {
 	[ -n "$HOLDER" ] && kill -9 "$HOLDER" 2>/dev/null && wait "$HOLDER" 2>/dev/null
-	[ -n "$NETNS" ] && ip netns del "$NETNS" 2>/dev/null
+	[ -n "$NETNS" ] && umount "$NETNS" 2>/dev/null
 	teardown_bundle
 }
 
@@ -80,14 +80,18 @@ print_ns='for n in user ipc uts net pid cgroup time mnt; do echo $n $(readlink /
 	[ "$output" = 432 ]
 }
 
-@test "shim: joins a network namespace by path (ip netns)" {
-	NETNS=kura-shim-$$-$BATS_TEST_NUMBER
-	ip netns add "$NETNS"
-	config_set --arg p "/run/netns/$NETNS" '.process.args = ["readlink", "/proc/self/ns/net"]
+# The netns is bind-mounted on a file, as `ip netns add` does under /run/netns,
+# but in the test's own directory: `ip netns del` would leave /run/netns and
+# its self bind mount on the host.
+@test "shim: joins a network namespace by path (a bind-mounted netns)" {
+	NETNS=$TMP/netns
+	touch "$NETNS"
+	unshare --net="$NETNS" true
+	config_set --arg p "$NETNS" '.process.args = ["readlink", "/proc/self/ns/net"]
 		| .linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
 	run kura run --bundle "$BUNDLE" "$ID"
 	[ "$status" -eq 0 ]
-	[ "$output" = "net:[$(stat -L -c %i "/run/netns/$NETNS")]" ]
+	[ "$output" = "net:[$(stat -L -c %i "$NETNS")]" ]
 }
 
 @test "shim: joins the uts and ipc namespaces of a running process" {
@@ -114,7 +118,16 @@ print_ns='for n in user ipc uts net pid cgroup time mnt; do echo $n $(readlink /
 	run kura run --bundle "$BUNDLE" "$ID"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"open net namespace /nonexistent/net: No such file or directory"* ]]
+	[[ "$output" == *"config.json: .linux.namespaces[1].path: /nonexistent/net: No such file or directory"* ]]
+	[ ! -d "$ROOT/$ID" ]
+}
+
+@test "shim: a namespace path of another type fails at create, naming the field" {
+	config_set '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/mnt" else . end)'
+	run kura run --bundle "$BUNDLE" "$ID"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'config.json: .linux.namespaces['*'].path: /proc/self/ns/mnt is a mount namespace, not a network one (.type)'* ]]
 	[ ! -d "$ROOT/$ID" ]
 }
 
@@ -157,6 +170,6 @@ EOF
 	run shim_answer 1400000010000000000000000000000008000100010000000000000000000000
 	[ "$output" = "9 bootstrap: header length 20 but 32 bytes received 1" ]
 	# mode 3 does not exist
-	run shim_answer 20000000424b00000000000000000000080001000300000008000c0005000000
+	run shim_answer 20000000424b0000000000000000000008000100030000000800070005000000
 	[ "$output" = "9 bootstrap: mode 3: neither create (1) nor exec (2) 1" ]
 }

@@ -78,7 +78,8 @@ config_edit() {
 
 @test "check passes a good bundle" {
 	"$KURA" spec
-	mkdir rootfs
+	mkdir -p rootfs/bin
+	install -m 0755 /dev/null rootfs/bin/sh
 	run "$KURA" check
 	[ "$status" -eq 0 ]
 	[ "$output" = "bundle .: ok" ]
@@ -100,7 +101,8 @@ config_edit() {
 
 @test "check lists every problem at once, config and host" {
 	"$KURA" spec
-	mkdir rootfs
+	mkdir -p rootfs/bin
+	install -m 0755 /dev/null rootfs/bin/sh
 	config_edit '.linux.namespaces[2].type = "netwrk"
 		| .process.cwd = "tmp"
 		| .process.oomScoreAdj = 5000
@@ -126,7 +128,7 @@ config_edit() {
 	printf '{\n "ociVersion": "1.2.0",\n "root": {"path": "rootfs",}\n}\n' >config.json
 	run "$KURA" check
 	[ "$status" -eq 1 ]
-	[ "$output" = "kura: check: config.json: invalid JSON near line 3" ]
+	[ "$output" = "kura: check: config.json: invalid JSON at line 3, column 28: string or '}' expected near '}'" ]
 }
 
 @test "check: no config.json" {
@@ -136,4 +138,62 @@ config_edit() {
 	run "$KURA" check --frobnicate
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'unknown flag "--frobnicate"'* ]]
+}
+
+# Unknown keys stay allowed (extensions live there): a warning, and ok.
+@test "check: a misspelt key is warned of, naming the key meant" {
+	"$KURA" spec
+	mkdir -p rootfs/bin
+	install -m 0755 /dev/null rootfs/bin/sh
+	config_edit '.process.capabilites = .process.capabilities | del(.process.capabilities)
+		| .annotations = {"org.example.hostnme": "x"}'
+	run "$KURA" check
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 'kura: warning: check: config.json: .process.capabilites: unknown key, ignored: did you mean "capabilities"?' ]
+	[ "${lines[1]}" = "bundle .: ok" ]
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "check: process.args[0] is looked up in the rootfs, in the process's PATH" {
+	"$KURA" spec
+	mkdir -p rootfs/bin rootfs/opt/app rootfs/usr/bin
+	install -m 0755 /dev/null rootfs/bin/sh
+	config_edit '.process.args = ["app"]'
+	run "$KURA" check
+	[ "$status" -eq 1 ]
+	[ "$output" = 'kura: check: config.json: .process.args[0]: "app": executable file not found in $PATH (/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin) of rootfs ./rootfs' ]
+	# a symlink is followed inside the rootfs, never on the host
+	ln -s /opt/app/app rootfs/usr/bin/app
+	install -m 0644 /dev/null rootfs/opt/app/app
+	run "$KURA" check
+	[ "$status" -eq 1 ]
+	chmod 0755 rootfs/opt/app/app
+	run "$KURA" check
+	[ "$status" -eq 0 ]
+	config_edit '.process.args = ["/opt/app/missing"]'
+	run "$KURA" check
+	[ "$status" -eq 1 ]
+	[ "$output" = 'kura: check: config.json: .process.args[0]: "/opt/app/missing" in rootfs ./rootfs: No such file or directory' ]
+	# a mount may bring it: not judged
+	config_edit '.mounts += [{"destination": "/opt/app", "type": "tmpfs", "source": "tmpfs"}]'
+	run "$KURA" check
+	[ "$status" -eq 0 ]
+}
+
+@test "check: a namespace path of another type is refused, naming the field" {
+	"$KURA" spec
+	mkdir -p rootfs/bin
+	install -m 0755 /dev/null rootfs/bin/sh
+	config_edit '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/mnt" else . end)'
+	run "$KURA" check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'kura: check: config.json: .linux.namespaces['*'].path: /proc/self/ns/mnt is a mount namespace, not a network one (.type)' ]]
+	config_edit '.linux.namespaces |= map(if .type == "network" then .path = "/etc/hostname" else . end)'
+	run "$KURA" check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'.path: /etc/hostname is not a namespace file' ]]
+	config_edit '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/net" else . end)'
+	run "$KURA" check
+	[ "$status" -eq 0 ]
 }

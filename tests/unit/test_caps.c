@@ -170,7 +170,9 @@ static int finalize_in_child(const struct spec_process *p, struct status *st)
 		_cleanup_free_ char *text = NULL;
 		char nnp[8];
 
-		if (process_finalize(p, &s, -1, &err) < 0) {
+		/* the container's own process: its missing cwd is made (an exec's is not) */
+		s.process = *p;
+		if (process_finalize(&s.process, &s, -1, &err) < 0) {
 			snprintf(shared->err, sizeof(shared->err), "%s", err.msg);
 			_exit(1);
 		}

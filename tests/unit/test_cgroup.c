@@ -717,13 +717,22 @@ static void test_resources_warning(void **state)
 	r.blkio.has_leaf_weight = true;
 	r.memory.has_kernel = true;
 	assert_true(cgroup_resources_warning(CGROUP_V2, &r, w, sizeof(w)));
-	assert_string_equal(w, "linux.resources.memory.kernel and kernelTCP are ignored: the "
+	assert_string_equal(w, "linux.resources.memory.kernel is ignored: the "
 			       "kernel no longer supports kernel memory limits; "
 			       "linux.resources.memory.swappiness linux.resources.memory."
 			       "disableOOMKiller linux.resources.blockIO.leafWeight ignored: "
 			       "cgroup v2 has no file for them");
 	assert_true(cgroup_resources_warning(CGROUP_V1, &r, w, sizeof(w)));
 	assert_null(strstr(w, "swappiness"));
+	/* v1 writes kernelTCP (memory.kmem.tcp.limit_in_bytes): only v2 drops it */
+	r.memory.has_kernel_tcp = true;
+	assert_true(cgroup_resources_warning(CGROUP_V1, &r, w, sizeof(w)));
+	assert_string_equal(w, "linux.resources.memory.kernel is ignored: the kernel no longer "
+			       "supports kernel memory limits");
+	r.memory.has_kernel = false;
+	assert_false(cgroup_resources_warning(CGROUP_HYBRID, &r, w, sizeof(w)));
+	assert_true(cgroup_resources_warning(CGROUP_V2, &r, w, sizeof(w)));
+	assert_non_null(strstr(w, "linux.resources.memory.kernelTCP is ignored"));
 }
 
 /* ---- the systemd driver's pure parts ---- */

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "process_internal.h"
 #include "rootfs_internal.h"
 #include "util.h"
 
@@ -311,9 +312,11 @@ static void test_resolve_fallback_walk(void **state)
 }
 
 /*
- * rootfs_open_proc_file: a real procfs file opens; a path climbing out of
- * /proc or a filesystem mounted over part of /proc is refused
- * (CVE-2019-16884).  The over-mount is made in a child's own mount ns.
+ * proc_open_file (process/procfs.c, what the init half writes sysctls,
+ * oom_score_adj and LSM attributes through): a real procfs file opens; a
+ * path climbing out of /proc, a magic link, or a filesystem mounted over
+ * part of /proc is refused (CVE-2019-16884, CVE-2025-52881).  The
+ * over-mount is made in a child's own mount ns.
  */
 static void test_open_proc_file(void **state)
 {
@@ -322,11 +325,12 @@ static void test_open_proc_file(void **state)
 	int fd, status;
 
 	(void)state;
-	fd = rootfs_open_proc_file("/proc/self/status", O_RDONLY, &err);
+	fd = proc_open_file("self/status", O_RDONLY, &err);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(rootfs_open_proc_file("/proc/../etc/passwd", O_RDONLY, &err), -1);
-	assert_int_equal(rootfs_open_proc_file("/etc/passwd", O_RDONLY, &err), -1);
+	assert_int_equal(proc_open_file("../etc/passwd", O_RDONLY, &err), -1);
+	assert_int_equal(proc_open_file("/etc/passwd", O_RDONLY, &err), -1);
+	assert_int_equal(proc_open_file("self/fd/0", O_RDONLY, &err), -1);
 	if (geteuid() != 0)
 		skip();
 	pid = fork();
@@ -339,9 +343,9 @@ static void test_open_proc_file(void **state)
 		if (fd < 0)
 			_exit(11);
 		close(fd);
-		if (rootfs_open_proc_file("/proc/fs/fake", O_WRONLY, &err) >= 0)
+		if (proc_open_file("fs/fake", O_WRONLY, &err) >= 0)
 			_exit(12);
-		if (!strstr(err.msg, "not on procfs"))
+		if (!strstr(err.msg, "/proc/fs/fake"))
 			_exit(13);
 		_exit(0);
 	}

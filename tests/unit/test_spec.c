@@ -393,7 +393,7 @@ static void test_process_parse(void **state)
 	assert_string_equal(e.msg[2], "process.json: .cwd: must be an absolute path, not \"tmp\"");
 	spec_errors_free(&e);
 	assert_int_equal(spec_process_parse("{", 1, "process.json", &p, &e), -1);
-	assert_string_equal(e.msg[0], "process.json: invalid JSON near line 1");
+	assert_string_equal(e.msg[0], "process.json: invalid JSON at line 1, column 1: string or '}' expected near end of file");
 	spec_errors_free(&e);
 }
 
@@ -566,6 +566,39 @@ static void test_unknown_fields_and_nulls(void **state)
 	spec_free(&s);
 }
 
+/*
+ * Unknown keys stay allowed; one a letter or two from a key of its object
+ * is warned of (kura check), naming the key meant.  Free maps (annotations)
+ * and unknown keys far from any known one are not.
+ */
+static void test_misspelt_keys_warned(void **state)
+{
+	static const char j[] =
+		"{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\",\"readonly\":true},"
+		"\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},"
+		"\"capabilites\":{\"bounding\":[]}},\"annotations\":{\"hostnme\":\"x\"},"
+		"\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\",\"optoins\":[]}],"
+		"\"HostName\":\"h\",\"org.example.extension\":{\"args\":1}}";
+	struct spec_errors e = { 0 }, w = { 0 };
+	struct spec s;
+
+	assert_int_equal(spec_parse_check(j, strlen(j), "config.json", &s, &e, &w), 0);
+	assert_int_equal(e.n, 0);
+	assert_int_equal(w.n, 3);
+	assert_string_equal(w.msg[0], "config.json: .process.capabilites: unknown key, ignored: "
+				      "did you mean \"capabilities\"?");
+	assert_string_equal(w.msg[1], "config.json: .mounts[0].optoins: unknown key, ignored: "
+				      "did you mean \"options\"?");
+	assert_string_equal(w.msg[2], "config.json: .HostName: unknown key, ignored: "
+				      "did you mean \"hostname\"?");
+	assert_false(s.process.caps.present);
+	spec_errors_free(&w);
+	spec_free(&s);
+	/* the plain parse says nothing of them */
+	assert_int_equal(spec_parse_lenient(j, strlen(j), "config.json", &s, &e), 0);
+	spec_free(&s);
+}
+
 static void test_lenient_keeps_parsed(void **state)
 {
 	static const char j[] =
@@ -642,6 +675,122 @@ static void parse_str_errors(const char *text, struct spec_errors *e)
 
 	assert_int_equal(spec_parse(text, strlen(text), "config.json", &s, e), -1);
 	assert_true(is_zero(&s, sizeof(s)));
+}
+
+/* runtime-spec 1.3: netDevices, memoryPolicy, intelRdt schemata; 1.0-1.3 all load */
+static void test_spec_13(void **state)
+{
+	static const char *const versions[] = { "1.0.0", "1.0.2", "1.1.0", "1.2.1", "1.3.0" };
+	static const char j[] = MINI(
+		"", "{\"namespaces\":[{\"type\":\"network\"}],"
+		    "\"netDevices\":{\"veth1\":{\"name\":\"eth0\"},\"enp0s3\":{}},"
+		    "\"memoryPolicy\":{\"mode\":\"MPOL_INTERLEAVE\",\"nodes\":\"0-2,7\","
+		    "\"flags\":[\"MPOL_F_STATIC_NODES\"]},"
+		    "\"intelRdt\":{\"closID\":\"g\",\"schemata\":[\"L2:0=f\",\"MB:0=20\"],"
+		    "\"enableMonitoring\":true}}");
+	static const struct {
+		const char *linux_, *msg;
+	} bad[] = {
+		{ "{\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"a/b\":{}}}",
+		  "config.json: .linux.netDevices[\"a/b\"]: not a valid network interface name" },
+		{ "{\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"v\":"
+		  "{\"name\":\"0123456789abcdef\"}}}",
+		  "config.json: .linux.netDevices.v.name: not a valid network interface name" },
+		{ "{\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"a\":"
+		  "{\"name\":\"x\"},\"b\":{\"name\":\"x\"}}}",
+		  "config.json: .linux.netDevices.b: name \"x\" is also the name of \"a\"" },
+		{ "{\"netDevices\":{\"v\":{}}}",
+		  "config.json: .linux.netDevices: is set but there is no network namespace" },
+		{ "{\"memoryPolicy\":{\"mode\":\"MPOL_NOPE\"}}",
+		  "config.json: .linux.memoryPolicy.mode: unknown memory policy mode (want one of "
+		  "MPOL_DEFAULT, MPOL_BIND, MPOL_INTERLEAVE, MPOL_WEIGHTED_INTERLEAVE, "
+		  "MPOL_PREFERRED, MPOL_PREFERRED_MANY, MPOL_LOCAL)" },
+		{ "{\"memoryPolicy\":{\"nodes\":\"0\"}}",
+		  "config.json: .linux.memoryPolicy.mode: is required" },
+		{ "{\"memoryPolicy\":{\"mode\":\"MPOL_BIND\"}}",
+		  "config.json: .linux.memoryPolicy.nodes: needs at least one node with this mode" },
+		{ "{\"memoryPolicy\":{\"mode\":\"MPOL_LOCAL\",\"nodes\":\"1\"}}",
+		  "config.json: .linux.memoryPolicy.nodes: must be empty with MPOL_DEFAULT and "
+		  "MPOL_LOCAL" },
+		{ "{\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"3-1\"}}",
+		  "config.json: .linux.memoryPolicy.nodes: not a node list such as \"0-3,7\" "
+		  "(nodes below 1024)" },
+		{ "{\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\",\"flags\":"
+		  "[\"MPOL_F_STATIC_NODES\",\"MPOL_F_RELATIVE_NODES\"]}}",
+		  "config.json: .linux.memoryPolicy.flags: MPOL_F_RELATIVE_NODES and "
+		  "MPOL_F_STATIC_NODES exclude each other" },
+		{ "{\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\",\"flags\":"
+		  "[\"MPOL_F_X\"]}}",
+		  "config.json: .linux.memoryPolicy.flags[0]: unknown memory policy flag "
+		  "\"MPOL_F_X\"" },
+		{ "{\"intelRdt\":{\"schemata\":[\"L3:0=f\\nMB:0=1\"]}}",
+		  "config.json: .linux.intelRdt.schemata[0]: must not contain a newline" },
+		{ "{\"intelRdt\":{\"memBwSchema\":\"L3:0=f\"}}",
+		  "config.json: .linux.intelRdt.memBwSchema: must start with \"MB:\" and hold no "
+		  "newline" },
+		{ "{\"intelRdt\":{\"closID\":\"../x\"}}",
+		  "config.json: .linux.intelRdt.closID: must be \"/\" or one directory name" },
+		{ "{\"sysctl\":{\"kernel.hostname\":\"x\"}}",
+		  "config.json: .linux.sysctl[\"kernel.hostname\"]: is not allowed: set .hostname "
+		  "instead" },
+		{ "{\"sysctl\":{\"kernel.domainname\":\"x\"}}",
+		  "config.json: .linux.sysctl[\"kernel.domainname\"]: is not allowed: set "
+		  ".domainname instead" },
+	};
+	unsigned long mask[SPEC_MEMPOLICY_MAX_NODES / (8 * sizeof(unsigned long))];
+	const struct spec_linux *l;
+	unsigned highest;
+	struct spec s;
+
+	(void)state;
+	parse_str_ok(j, &s);
+	l = &s.linux_;
+	assert_int_equal(l->n_net_devices, 2);
+	assert_string_equal(l->net_devices[0].host_name, "veth1");
+	assert_string_equal(l->net_devices[0].name, "eth0");
+	assert_string_equal(l->net_devices[1].host_name, "enp0s3");
+	assert_null(l->net_devices[1].name);
+	assert_true(l->memory_policy.present);
+	assert_int_equal(l->memory_policy.mode, 3);
+	assert_int_equal(l->memory_policy.flags, 1 << 15);
+	assert_string_equal(l->memory_policy.nodes, "0-2,7");
+	assert_int_equal(l->intel_rdt.schemata.n, 2);
+	assert_string_equal(l->intel_rdt.schemata.v[1], "MB:0=20");
+	assert_true(l->intel_rdt.enable_monitoring);
+	spec_free(&s);
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		char text[128];
+
+		snprintf(text, sizeof(text), "{\"ociVersion\":\"%s\",\"root\":{\"path\":\"r\"}}",
+			 versions[i]);
+		parse_str_ok(text, &s);
+		spec_free(&s);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		_cleanup_free_ char *text = NULL;
+		struct spec_errors e = { 0 };
+
+		assert_true(asprintf(&text, "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"r\"},"
+					    "\"linux\":%s}", bad[i].linux_) > 0);
+		parse_str_errors(text, &e);
+		if (e.n != 1 || strcmp(e.msg[0], bad[i].msg) != 0)
+			fail_msg("case %zu: got %zu: %s\n want: %s", i, e.n, e.n ? e.msg[0] : "",
+				 bad[i].msg);
+		spec_errors_free(&e);
+	}
+	assert_int_equal(spec_nodes_parse("0-3,7", mask, 16, &highest), 0);
+	assert_int_equal(highest, 8);
+	assert_true(mask[0] == 0x8f);
+	assert_int_equal(spec_nodes_parse("", mask, 16, &highest), 0);
+	assert_int_equal(highest, 0);
+	assert_int_equal(spec_nodes_parse("1,", mask, 16, &highest), -1);
+	assert_int_equal(spec_nodes_parse("1024", mask, 16, &highest), -1);
+	assert_int_equal(spec_nodes_parse("a", mask, 16, &highest), -1);
+	assert_true(spec_ifname_valid("eth%d"));
+	assert_false(spec_ifname_valid(".."));
+	assert_false(spec_ifname_valid("a b"));
+	assert_false(spec_ifname_valid("a:b"));
+	assert_false(spec_ifname_valid(""));
 }
 
 static void test_numbers_exact(void **state)
@@ -841,7 +990,7 @@ static void test_numbers_big_keeps_others_exact(void **state)
 	/* the overflowing text is still checked as JSON: a leading zero stays refused */
 	parse_str_errors(MINI(",\"oomScoreAdj\":018446744073709551615", "{}"), &e);
 	assert_int_equal(e.n, 1);
-	assert_string_equal(e.msg[0], "config.json: invalid JSON near line 1");
+	assert_string_equal(e.msg[0], "config.json: invalid JSON at line 1, column 117: invalid token near '0'");
 	spec_errors_free(&e);
 }
 
@@ -940,16 +1089,16 @@ static void test_document_edges(void **state)
 	assert_int_equal(spec_resources_parse(nul_in_string, strlen(nul_in_string), NULL, &r, &e),
 			 -1);
 	assert_int_equal(e.n, 1);
-	assert_string_equal(e.msg[0], "resources.json: invalid JSON near line 1");
+	assert_string_equal(e.msg[0], "resources.json: invalid JSON at line 1, column 15: \\u0000 is not allowed without JSON_ALLOW_NUL near '\"a\\u0000b\"'");
 	spec_errors_free(&e);
 
 	parse_str_errors("{\n\"ociVersion\": \"1.2.0\",\n\n  \"root\": tru\n}", &e);
 	assert_int_equal(e.n, 1);
-	assert_string_equal(e.msg[0], "config.json: invalid JSON near line 4");
+	assert_string_equal(e.msg[0], "config.json: invalid JSON at line 4, column 13: invalid token near 'tru'");
 	spec_errors_free(&e);
 	parse_str_errors(" \n\n", &e);
 	assert_int_equal(e.n, 1);
-	assert_string_equal(e.msg[0], "config.json: invalid JSON near line 3");
+	assert_string_equal(e.msg[0], "config.json: invalid JSON at line 3, column 1: unexpected token near end of file");
 	spec_errors_free(&e);
 }
 
@@ -1047,10 +1196,15 @@ static void test_cmd_spec_and_check(void **state)
 	/* Never clobbers an existing config. */
 	assert_int_equal(run_cmd(cmd_spec, 3, spec_argv), 1);
 	assert_int_equal(run_cmd(cmd_spec, 2, bad_flag), 1);
-	/* No rootfs yet: check fails; with it, passes. */
+	/* No rootfs yet: check fails; nor without the program to run; with both, passes. */
 	assert_int_equal(run_cmd(cmd_check, 3, check_argv), 1);
 	snprintf(path, sizeof(path), "%s/rootfs", dir);
 	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(run_cmd(cmd_check, 3, check_argv), 1);
+	snprintf(path, sizeof(path), "%s/rootfs/bin", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/rootfs/bin/sh", dir);
+	assert_int_equal(close(open(path, O_WRONLY | O_CREAT | O_EXCL, 0755)), 0);
 	assert_int_equal(run_cmd(cmd_check, 3, check_argv), 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
@@ -1069,6 +1223,7 @@ int main(void)
 		cmocka_unit_test(test_default_rootless),
 		cmocka_unit_test(test_bad_table),
 		cmocka_unit_test(test_unknown_fields_and_nulls),
+		cmocka_unit_test(test_misspelt_keys_warned),
 		cmocka_unit_test(test_lenient_keeps_parsed),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_resources_parse),
@@ -1080,6 +1235,7 @@ int main(void)
 		cmocka_unit_test(test_document_edges),
 		cmocka_unit_test(test_default_layout),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_spec_13),
 		cmocka_unit_test(test_cmd_spec_and_check),
 	};
 

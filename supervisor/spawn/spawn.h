@@ -56,10 +56,12 @@ struct spawn_result {
  * *err holds the shim's own message ("setns net /proc/42/ns/net: Invalid
  * argument").
  *
- * The mount namespace is never joined by the shim: kura is dynamically
- * linked, so the init half must be exec'd while the host's filesystem is
- * still visible; the init half joins a mount ns path itself (exec mode:
- * /proc/<join_pid>/ns/mnt) right after it starts.
+ * The mount namespace is never joined by the shim: the init half joins it
+ * itself (create: the path in .linux.namespaces; exec: the mnt fd kura
+ * opened) right after it starts, next to the rest of its mount work.  The
+ * init is exec'd from an fd, so nothing of the host's tree is needed for
+ * the exec; whether the shim should join it instead is a start-time
+ * measurement still to make.
  */
 int spawn_start(const struct spawn_req *req, struct spawn_result *res, struct kerr *err);
 
