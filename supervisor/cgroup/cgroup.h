@@ -52,6 +52,14 @@ bool cgroup_is_systemd(const struct cgroup *cg);
 bool cgroup_resources_limit(const struct spec_resources *r);
 /* Put pid in every hierarchy (those not already done by CLONE_INTO_CGROUP). */
 int cgroup_enter(const struct cgroup *cg, pid_t pid, struct kerr *err);
+/*
+ * `exec --cgroup`: *out is cg with each hierarchy's path moved to the
+ * sub-cgroup args name ("PATH" for every hierarchy; "CTRL[,CTRL]:PATH" for
+ * v1 controllers), for cgroup_enter and cgroup_v2_fd.  Every sub-cgroup must
+ * exist; errors name --cgroup.  Free with cgroup_free.
+ */
+int cgroup_sub(const struct cgroup *cg, char *const *args, size_t n, struct cgroup **out,
+	       struct kerr *err);
 /* O_PATH|O_DIRECTORY fd of the v2 cgroup for clone3 CLONE_INTO_CGROUP, or -1. */
 int cgroup_v2_fd(const struct cgroup *cg);
 /* Remove every cgroup kura made (retries while processes exit). */

@@ -11,7 +11,6 @@
 #include "cmd.h"
 #include "console.h"
 #include "container.h"
-#include "hooks.h"
 #include "log.h"
 #include "util.h"
 
@@ -158,12 +157,10 @@ int cmd_run(struct kura_global *g, int argc, char **argv)
 		log_error("%s", err.msg);
 		goto fail;
 	}
-	{
-		struct spec_hook_list *l = &s.hooks.poststart;
-		_cleanup_free_ char *state = container_state_text(&c, "running");
-
-		if (hooks_run_all(l, "poststart", state, &err) < 0)
-			log_warn("%s", err.msg);
+	/* a failing poststart hook killed and removed the container already */
+	if (container_poststart(&c, &s, &err) < 0) {
+		log_error("%s", err.msg);
+		goto fail_removed;
 	}
 	if (o.detach) {
 		spec_free(&s);
@@ -198,6 +195,7 @@ fail:
 		if (container_kill_wait(&c, &e2) < 0 || container_destroy(&c, &s, &e2) < 0)
 			log_warn("%s", e2.msg);
 	}
+fail_removed:
 	spec_free(&s);
 	state_free(&c);
 fail_early:

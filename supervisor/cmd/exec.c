@@ -20,7 +20,8 @@
 #include "util.h"
 
 enum {
-	OPT_CONSOLE = 256, OPT_PIDFILE, OPT_CWD, OPT_NNP, OPT_PRESERVE, OPT_LABEL, OPT_APPARMOR
+	OPT_CONSOLE = 256, OPT_PIDFILE, OPT_CWD, OPT_NNP, OPT_PRESERVE, OPT_LABEL, OPT_APPARMOR,
+	OPT_CGROUP
 };
 
 struct exec_flags {
@@ -234,6 +235,7 @@ static const struct option exec_options[] = {
 	{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
 	{ "process-label", required_argument, NULL, OPT_LABEL },
 	{ "apparmor", required_argument, NULL, OPT_APPARMOR },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 }
 };
@@ -260,6 +262,15 @@ static int exec_flag(int opt, const char *arg, struct exec_flags *f, struct exec
 		if (push(opt == 'e' ? &f->env : opt == 'g' ? &f->gids : &f->caps,
 			 opt == 'e' ? &f->n_env : opt == 'g' ? &f->n_gids : &f->n_caps,
 			 (char *)arg) == 0)
+			return 0;
+		log_error("exec: out of memory");
+		return -1;
+	case OPT_CGROUP:
+		if (!*arg) {
+			log_error("--cgroup: empty (want PATH or CONTROLLER[,CONTROLLER]:PATH)");
+			return -1;
+		}
+		if (push(&o->cgroup_subs, &o->n_cgroup_subs, (char *)arg) == 0)
 			return 0;
 		log_error("exec: out of memory");
 		return -1;
@@ -419,5 +430,6 @@ out_flags:
 	free(f.env);
 	free(f.caps);
 	free(f.gids);
+	free(o.cgroup_subs);
 	return rc;
 }

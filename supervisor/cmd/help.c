@@ -78,7 +78,9 @@ static const struct usage usages[] = {
 		  "      --no-new-privs         set no_new_privs\n"
 		  "      --preserve-fds N       pass N fds after stderr\n"
 		  "      --process-label L      SELinux label\n"
-		  "      --apparmor P           AppArmor profile\n" },
+		  "      --apparmor P           AppArmor profile\n"
+		  "      --cgroup SUB           run in this existing sub-cgroup of the\n"
+		  "                             container's: PATH, or CTRL[,CTRL]:PATH (v1)\n" },
 	{ "features", "usage: kura features\n\nPrint the features JSON of the OCI runtime-spec.\n" },
 	{ "kill", "usage: kura kill [--all] ID [SIGNAL]\n\n"
 		  "SIGNAL: a name (KILL, SIGKILL, kill) or number; default TERM.\n"
@@ -95,7 +97,8 @@ static const struct usage usages[] = {
 		 "      --console-socket PATH  unix socket that receives the pty master\n"
 		 "      --pid-file PATH        write the init's host pid here\n"
 		 "  -d, --detach               return once started\n"
-		 "      --keep                 keep the container after it exits\n"
+		 "      --keep                 keep the stopped container after its process\n"
+		 "                             exits, until a delete\n"
 		 "      --no-pivot             MS_MOVE + chroot instead of pivot_root\n"
 		 "      --no-new-keyring       keep the caller's session keyring\n"
 		 "      --preserve-fds N       pass N fds after stderr to the container\n" },

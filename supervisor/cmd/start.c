@@ -5,7 +5,6 @@
 
 #include "cmd.h"
 #include "container.h"
-#include "hooks.h"
 #include "log.h"
 #include "util.h"
 #include "verb.h"
@@ -48,14 +47,12 @@ int cmd_start(struct kura_global *g, int argc, char **argv)
 		spec_free(&s);
 		goto out;
 	}
-	{
-		_cleanup_free_ char *state = container_state_text(&c, "running");
-
-		if (hooks_run_all(&s.hooks.poststart, "poststart", state, &err) < 0)
-			log_warn("%s", err.msg);
-	}
+	/* a failing poststart hook: the container is gone, start fails */
+	if (container_poststart(&c, &s, &err) < 0)
+		log_error("%s", err.msg);
+	else
+		rc = 0;
 	spec_free(&s);
-	rc = 0;
 out:
 	state_free(&c);
 	return rc;

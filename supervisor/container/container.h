@@ -36,8 +36,16 @@ struct create_opts {
 int container_create(struct kura_global *g, const struct create_opts *o, struct container *c,
 		     struct spec *s, struct kerr *err);
 
-/* `start`: open the exec FIFO so the init execs the process; poststart hooks. */
+/* `start`: open the exec FIFO so the init execs the process. */
 int container_start(struct container *c, struct kerr *err);
+
+/*
+ * The poststart hooks of a container container_start has just started.  A
+ * failing hook fails start (runtime-spec 1.3): the container is killed and
+ * removed as `delete --force` removes it (poststop hooks run), and *err names
+ * the hook.  s is the container's parsed config.
+ */
+int container_poststart(struct container *c, const struct spec *s, struct kerr *err);
 
 struct exec_opts {
 	const char *process_json; /* the effective .process, as JSON text */
@@ -49,6 +57,8 @@ struct exec_opts {
 	bool detach;
 	const char *pid_file;
 	int preserve_fds;
+	char **cgroup_subs;       /* --cgroup values: the sub-cgroup to run in */
+	size_t n_cgroup_subs;
 };
 
 /*

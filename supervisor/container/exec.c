@@ -17,6 +17,14 @@
 #include "testpause.h"
 #include "util.h"
 
+/* The shim into the exec's cgroups: the container's, or the --cgroup sub-cgroups. */
+static int exec_enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)
+{
+	const struct cgroup *cg = arg;
+
+	return cg ? cgroup_enter(cg, shim_pid, err) : 0;
+}
+
 pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr *err)
 {
 	char path[PATH_MAX];
@@ -31,10 +39,21 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 	int keep[5];
 	int n_keep = 0;
 	_cleanup_close_ int seccomp_fd = -1;
+	struct cgroup *sub = NULL;
 
+	if (o->n_cgroup_subs) {
+		if (!c->cg) {
+			kerr_set(err, "--cgroup: the container has no cgroup of its own");
+			return -1;
+		}
+		if (cgroup_sub(c->cg, o->cgroup_subs, o->n_cgroup_subs, &sub, err) < 0)
+			return -1;
+	}
 	/* the config `exec` read once: parsed here, and it goes to the init half */
-	if (container_parse_config(o->config_text, o->config_len, &s, err) < 0)
+	if (container_parse_config(o->config_text, o->config_len, &s, err) < 0) {
+		cgroup_free(sub);
 		return -1;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)c->pid);
 	mnt_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (mnt_fd < 0 || (mnt_fd = fd_move_above(mnt_fd, minfd)) < 0) {
@@ -72,7 +91,8 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 	if (seccomp_fd >= 0)
 		keep[n_keep++] = seccomp_fd;
 	{
-		_cleanup_close_ int cg_fd = c->cg ? cgroup_v2_fd(c->cg) : -1;
+		const struct cgroup *cg = sub ? sub : c->cg;
+		_cleanup_close_ int cg_fd = cg ? cgroup_v2_fd(cg) : -1;
 		struct spawn_req req = {
 			.mode = SPAWN_EXEC,
 			.spec = &s,
@@ -80,8 +100,8 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 			.keep_fds = keep,
 			.n_keep_fds = n_keep,
 			.data_fd = data_fd,
-			.before_blob = container_enter_cgroup,
-			.before_blob_arg = c,
+			.before_blob = exec_enter_cgroup,
+			.before_blob_arg = (void *)cg,
 			.cgroup_fd = cg_fd,
 		};
 
@@ -97,6 +117,7 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 		goto fail;
 	}
 	spec_free(&s);
+	cgroup_free(sub);
 	return res.init_pid;
 fail:
 	if (res.sync_fd >= 0)
@@ -111,5 +132,6 @@ fail:
 		}
 	}
 	spec_free(&s);
+	cgroup_free(sub);
 	return -1;
 }

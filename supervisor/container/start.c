@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "hooks.h"
+#include "log.h"
 #include "testpause.h"
 #include "util.h"
 
@@ -60,4 +62,18 @@ int container_start(struct container *c, struct kerr *err)
 	unlink(path);
 	/* EOF once the init's end closes with its execve: the process runs */
 	return fifo_next(fd, c, true, err) < 0 ? -1 : 0;
+}
+
+int container_poststart(struct container *c, const struct spec *s, struct kerr *err)
+{
+	_cleanup_free_ char *state = container_state_text(c, "running");
+	struct kerr e2;
+
+	/* runtime-spec 1.3: the first failing hook fails start; none after it runs */
+	if (hooks_run(&s->hooks.poststart, "poststart", state, err) == 0)
+		return 0;
+	/* then on as delete goes: the container stopped, its poststop hooks, removed */
+	if (container_kill_wait(c, &e2) < 0 || container_destroy(c, s, &e2) < 0)
+		log_warn("%s", e2.msg);
+	return -1;
 }

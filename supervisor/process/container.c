@@ -30,7 +30,8 @@ static bool sysctl_is_ipc(const char *key)
 
 /*
  * Only keys that a namespace of the container owns may be set: anything
- * else would change the host (runc refuses the same way).
+ * else would change the host (runc refuses the same way).  user.* are the
+ * user namespace's own limits (kernel/ucount.c), written from inside it.
  */
 static int sysctl_check(const struct spec *s, const char *key, struct kerr *err)
 {
@@ -43,6 +44,8 @@ static int sysctl_check(const struct spec *s, const char *key, struct kerr *err)
 		need = SPEC_NS_IPC;
 	else if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
 		need = SPEC_NS_UTS;
+	else if (strncmp(key, "user.", 5) == 0)
+		need = SPEC_NS_USER;
 	else
 		return kerr_set(err, "sysctl %s is not in a separate kernel namespace", key);
 	if (spec_find_ns(s, need))

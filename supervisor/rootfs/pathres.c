@@ -122,10 +122,12 @@ static int rem_substitute(char **rem, const char *target, const char *rest)
 
 /*
  * The walk: returns the O_PATH fd of path, making missing directories when
- * mkdir_mode is not 0.  The last component is not followed when nofollow.
+ * mkdir_mode is not 0, and a missing last component as an empty file when
+ * file_mode is not 0 (also where a dangling symlink leads, as runc and crun
+ * do).  The last component is not followed when nofollow.
  */
-static int walk_path(int rootfd, const char *path, mode_t mkdir_mode, unsigned flags,
-		     bool nofollow, struct kerr *err)
+static int walk_path(int rootfd, const char *path, mode_t mkdir_mode, mode_t file_mode,
+		     unsigned flags, bool nofollow, struct kerr *err)
 {
 	struct walk w = { .depth = 0 };
 	_cleanup_free_ char *rem = strdup(path);
@@ -168,7 +170,18 @@ static int walk_path(int rootfd, const char *path, mode_t mkdir_mode, unsigned f
 			continue;
 		}
 		fd = openat(w.fds[w.depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT && mkdir_mode) {
+		if (fd < 0 && errno == ENOENT && last && file_mode) {
+			/* O_EXCL|O_NOFOLLOW: never written through a symlink planted meanwhile */
+			fd = openat(w.fds[w.depth], comp,
+				    O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, file_mode);
+			if (fd < 0 && errno != EEXIST) {
+				kerr_errno(err, errno, "create %s", comp);
+				goto out;
+			}
+			if (fd >= 0)
+				close(fd);
+			fd = openat(w.fds[w.depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		} else if (fd < 0 && errno == ENOENT && mkdir_mode) {
 			/* made relative to the verified parent fd, then opened without following */
 			if (mkdirat(w.fds[w.depth], comp, mkdir_mode) < 0 && errno != EEXIST) {
 				kerr_errno(err, errno, "mkdir %s", comp);
@@ -244,7 +257,7 @@ int pathres_open(int rootfd, const char *path, int oflags, unsigned flags,
 		return take_fd(&fd);
 	if (!openat2_refused(errno))
 		return kerr_errno(err, errno, "openat2 %s", clean);
-	fd = walk_path(rootfd, clean, 0, flags, (oflags & O_NOFOLLOW) != 0, err);
+	fd = walk_path(rootfd, clean, 0, 0, flags, (oflags & O_NOFOLLOW) != 0, err);
 	if (fd < 0)
 		return kerr_wrap(err, "resolve %s", clean);
 	if ((oflags & O_DIRECTORY) && (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)))
@@ -266,7 +279,7 @@ int pathres_mkdir_all(int rootfd, const char *path, mode_t mode, unsigned flags,
 		return take_fd(&fd);
 	if (errno != ENOENT && !openat2_refused(errno))
 		return kerr_errno(err, errno, "openat2 %s", clean);
-	fd = walk_path(rootfd, clean, mode ? mode : 0755, flags, false, err);
+	fd = walk_path(rootfd, clean, mode ? mode : 0755, 0, flags, false, err);
 	if (fd < 0)
 		return kerr_wrap(err, "mkdir %s", clean);
 	if (fstat(fd, &st) < 0)
@@ -279,32 +292,25 @@ int pathres_mkdir_all(int rootfd, const char *path, mode_t mode, unsigned flags,
 int pathres_create_file(int rootfd, const char *path, mode_t mode, struct kerr *err)
 {
 	_cleanup_free_ char *clean = pathres_clean(path);
-	_cleanup_close_ int dirfd = -1;
 	_cleanup_close_ int fd = -1;
-	char *base;
 
 	if (!clean)
 		return kerr_errno(err, ENOMEM, "%s", path);
 	if (strcmp(clean, "/") == 0)
 		return kerr_errno(err, EISDIR, "%s", clean);
-	base = strrchr(clean, '/');
-	*base++ = '\0';
-	dirfd = pathres_mkdir_all(rootfd, clean[0] ? clean : "/", 0755, 0, err);
-	base[-1] = '/';
-	if (dirfd < 0)
-		return -1;
-	/* O_NOFOLLOW|O_EXCL: a symlink planted here is never written through */
-	fd = openat(dirfd, base, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC,
-		    mode);
-	if (fd >= 0) {
-		close(fd);
-		fd = openat(dirfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return kerr_errno(err, errno, "open %s", clean);
-		return take_fd(&fd);
-	}
-	if (errno != EEXIST)
-		return kerr_errno(err, errno, "create %s", clean);
 	/* something is there: use it as the kernel would, but inside the root */
-	return pathres_open(rootfd, clean, 0, 0, err);
+	fd = openat2_in_root(rootfd, clean + 1, 0, 0);
+	if (fd >= 0)
+		return take_fd(&fd);
+	if (errno != ENOENT && !openat2_refused(errno))
+		return kerr_errno(err, errno, "openat2 %s", clean);
+	/*
+	 * The walk makes the parents and the file; a dangling symlink on the
+	 * way (the last component included) leads to where it points, inside
+	 * the root, and that is made.
+	 */
+	fd = walk_path(rootfd, clean, 0755, mode ? mode : 0644, 0, false, err);
+	if (fd < 0)
+		return kerr_wrap(err, "create %s", clean);
+	return take_fd(&fd);
 }

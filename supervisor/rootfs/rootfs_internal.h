@@ -64,7 +64,11 @@ int pathres_open(int rootfd, const char *path, int oflags, unsigned flags,
 /* mkdir -p inside rootfd; returns an O_PATH fd of the directory. */
 int pathres_mkdir_all(int rootfd, const char *path, mode_t mode, unsigned flags,
 		      struct kerr *err);
-/* The parents made and an empty file made if nothing is there; O_PATH fd. */
+/*
+ * The parents made and an empty file made if nothing is there; a dangling
+ * symlink gets its target made (inside the root), as runc and crun do.
+ * O_PATH fd.
+ */
 int pathres_create_file(int rootfd, const char *path, mode_t mode, struct kerr *err);
 
 /* ---- mntfd.c: mounts through file descriptors ---- */

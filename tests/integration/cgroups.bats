@@ -313,3 +313,89 @@ v2() {
 	kura delete --force "$ID"
 	[ ! -e "$pids" ]
 }
+
+# sub_line CONTROLLERS: the line of /proc/self/cgroup ($output) for that hierarchy
+sub_line() {
+	printf '%s\n' "$output" | awk -F: -v c="$1" '$2 == c' | head -n 1
+}
+
+@test "cgroups: exec --cgroup runs the process in an existing sub-cgroup" {
+	kura run -d --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+	mem=$(cg_path memory)
+	uni=$(cg_path "")
+	# a PATH alone: the same sub-cgroup in every hierarchy
+	for c in $(jq -r '.cgroup.hierarchies[].controllers' "$ROOT/$ID/state.json"); do
+		mkdir "$(cg_path "$c")/xsub"
+	done
+	[ -n "$uni" ]
+	mkdir "$uni/xsub"
+	# a new v1 cpuset has no cpus or mems of its own: give it the container's
+	cs=$(cg_path cpuset)
+	cat "$cs/cpuset.cpus" > "$cs/xsub/cpuset.cpus"
+	cat "$cs/cpuset.mems" > "$cs/xsub/cpuset.mems"
+	run kura exec --cgroup xsub "$ID" cat /proc/self/cgroup
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$(sub_line memory)" == */xsub ]]
+	[[ "$(sub_line pids)" == */xsub ]]
+	[[ "$(sub_line "")" == */xsub ]]
+	# CONTROLLER:PATH: only those hierarchies; "/" is the container's own
+	mkdir "$mem/msub"
+	run kura exec --cgroup memory:/msub/ --cgroup / "$ID" cat /proc/self/cgroup
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$(sub_line memory)" == */msub ]]
+	[[ "$(sub_line pids)" != */xsub && "$(sub_line pids)" != */msub ]]
+	[[ "$(sub_line "")" != */xsub ]]
+	# a detached process stays there, as the host sees it
+	kura exec -d --pid-file "$TMP/exec.pid" --cgroup memory,pids:xsub "$ID" sleep 1000
+	grep -qx "$(cat "$TMP/exec.pid")" "$mem/xsub/cgroup.procs"
+	grep -qx "$(cat "$TMP/exec.pid")" "$(cg_path pids)/xsub/cgroup.procs"
+	kura delete --force "$ID"
+}
+
+@test "cgroups: exec --cgroup refuses a missing sub-cgroup and bad values, naming the flag" {
+	kura run -d --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+	mem=$(cg_path memory)
+	run kura exec --cgroup nope "$ID" true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'--cgroup: sub-cgroup "nope" does not exist ('*'/nope)'* ]]
+	run kura exec --cgroup memory:nope "$ID" true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--cgroup: sub-cgroup \"nope\" does not exist ($mem/nope)"* ]]
+	run kura exec --cgroup ../.. "$ID" true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'--cgroup "../..": ".." would leave the container'"'"'s cgroup'* ]]
+	run kura exec --cgroup nosuch:x "$ID" true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'--cgroup "nosuch:x": no cgroup v1 hierarchy has the controller "nosuch"'* ]]
+	run kura exec --cgroup a --cgroup b "$ID" true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'--cgroup: "a" and "b": only one PATH without a controller'* ]]
+	run kura exec --cgroup "" "$ID" true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'--cgroup: empty'* ]]
+	# nothing ran: the container's cgroup holds only its init
+	[ "$(wc -l < "$mem/cgroup.procs")" -eq 1 ]
+}
+
+@test "cgroups v2: exec --cgroup PATH, and CONTROLLER:PATH refused" {
+	export KURA ROOT BUNDLE ID
+	run v2 '
+		k() { "$KURA" --root "$ROOT" "$@"; }
+		k run -d --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+		p=$(jq -r ".cgroup.hierarchies[0].path" "$ROOT/$ID/state.json")
+		mkdir "$p/xsub"
+		k exec --cgroup xsub "$ID" cat /proc/self/cgroup
+		k exec --cgroup memory:xsub "$ID" true 2>&1 || echo "rc=$?"
+		k exec --cgroup nope "$ID" true 2>&1 || echo "rc=$?"
+		k delete --force "$ID"
+		[ -d "$p" ] && echo "left $p" || echo cleaned
+	'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$(printf '%s\n' "$output" | grep '^0::')" == 0::*/xsub ]]
+	[[ "$output" == *'--cgroup "memory:xsub": CONTROLLER:PATH is for cgroup v1; on cgroup v2 give a PATH'*"rc=1"* ]]
+	[[ "$output" == *'--cgroup: sub-cgroup "nope" does not exist'*"rc=1"* ]]
+	[[ "$output" == *cleaned* ]]
+}

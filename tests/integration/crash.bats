@@ -237,3 +237,12 @@ summary() {
 	gone "$pid"
 	[ -z "$(leaks_of "$ID")" ]
 }
+
+@test "state right after create has returned is created, never creating (20 creates)" {
+	for i in $(seq 20); do
+		kura create --bundle "$BUNDLE" "$ID-$i"
+		st=$(status_of "$ID-$i")
+		[ "$st" = created ] || { echo "create $i: state says $st"; return 1; }
+		kura delete --force "$ID-$i"
+	done
+}

@@ -49,6 +49,11 @@ kura_bg() {
 	"$KURA" --root "$root" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
 }
 
+# kura_bg, killed after 20s (a foreground run that should have failed)
+kura_bg_timeout() {
+	timeout -k 5 20 "$KURA" --root "$root" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+}
+
 wait_status() { # STATUS
 	local i
 	for i in $(seq 100); do
@@ -138,15 +143,64 @@ wait_status() { # STATUS
 	[ ! -e "$root/$id" ]
 }
 
-# runtime-spec 1.2: a failing poststart hook is a warning, the remaining hooks run
-@test "a failing poststart hook only warns: the next hooks run, the container runs" {
+# Nothing of $id left: no state dir, no cgroup, no process of pid file PIDFILE.
+assert_removed() { # PIDFILE
+	local c pid i
+	[ ! -d "$root/$id" ]
+	run kura state "$id"
+	[ "$status" -ne 0 ]
+	for c in /sys/fs/cgroup/*/"$id" /sys/fs/cgroup/"$id"; do
+		[ ! -e "$c" ]
+	done
+	pid=$(cat "$1")
+	[ -n "$pid" ]
+	# gone, or at most a zombie its new parent has yet to reap
+	for i in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && return 0
+		sleep 0.02
+	done
+	echo "process $pid of $id still runs" >&2
+	false
+}
+
+# runtime-spec 1.3: a failing poststart hook fails start; the container is
+# stopped and deleted (poststop hooks run), the poststart hooks after it do not
+@test "a failing poststart hook fails start, names the hook, and nothing is left" {
 	bundle_edit --argjson ps "$(hook_logger poststart "$log")" \
-		'.process.args = ["/bin/sleep", "1000"] | .hooks.poststart = [{path: "/bin/false"}, $ps]'
-	kura_bg create --bundle "$bundle" "$id" || { cat "$tmp/err"; false; }
-	kura_bg start "$id" || { cat "$tmp/err"; false; }
-	grep -q 'poststart hook #0 /bin/false: exit status 1' "$tmp/err"
-	[ "$(cat "$log")" = "poststart running" ]
-	[ "$(kura state "$id" | jq -r .status)" = running ]
+		--argjson pst "$(hook_logger poststop "$log")" \
+		'.process.args = ["/bin/sleep", "1000"]
+		 | .hooks.poststart = [{path: "/bin/true"}, {path: "/bin/false"}, $ps]
+		 | .hooks.poststop = [$pst]'
+	kura_bg create --pid-file "$tmp/pid" --bundle "$bundle" "$id" || { cat "$tmp/err"; false; }
+	run kura_bg start "$id"
+	cat "$tmp/err"
+	[ "$status" -eq 1 ]
+	grep -q 'poststart hook #1 /bin/false: exit status 1' "$tmp/err"
+	[ "$(cat "$log")" = "poststop stopped" ]
+	assert_removed "$tmp/pid"
+}
+
+@test "a failing poststart hook fails run (foreground and -d), and nothing is left" {
+	bundle_edit --argjson pst "$(hook_logger poststop "$log")" \
+		'.process.args = ["/bin/sleep", "1000"]
+		 | .hooks.poststart = [{path: "/bin/sh", args: ["sh", "-c", "exit 3"]}]
+		 | .hooks.poststop = [$pst]'
+	# bounded: a run that ignored the hook would wait on the sleep
+	run kura_bg_timeout run --pid-file "$tmp/pid" --bundle "$bundle" "$id"
+	cat "$tmp/err"
+	[ "$status" -eq 1 ]
+	grep -q 'poststart hook #0 /bin/sh: exit status 3' "$tmp/err"
+	[ "$(cat "$log")" = "poststop stopped" ]
+	assert_removed "$tmp/pid"
+
+	: >"$log"
+	run kura_bg run -d --pid-file "$tmp/pid" --bundle "$bundle" "$id"
+	cat "$tmp/err"
+	[ "$status" -eq 1 ]
+	grep -q 'poststart hook #0 /bin/sh: exit status 3' "$tmp/err"
+	[ "$(cat "$log")" = "poststop stopped" ]
+	assert_removed "$tmp/pid"
 }
 
 @test "a hook past its timeout is killed and fails create" {

@@ -45,11 +45,27 @@ teardown() {
 }
 
 @test "run --keep: the stopped container stays until delete" {
-	config_set '.process.args = ["true"]'
+	# poststop hooks belong to the delete, not to the process's exit
+	config_set --arg log "$TMP/poststop" '.process.args = ["sh", "-c", "exit 3"]
+		| .hooks.poststop = [{path: "/bin/sh", args: ["sh", "-c", "echo ran >> \"$0\"", $log]}]'
 	run kura run --keep --bundle "$BUNDLE" "$ID"
-	[ "$status" -eq 0 ]
+	[ "$status" -eq 3 ]
+	[ -d "$ROOT/$ID" ]
 	[ "$(status_of "$ID")" = stopped ]
+	[ "$(kura list -q)" = "$ID" ]
+	[ -n "$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$ID" 2>/dev/null)" ]
+	[ ! -e "$TMP/poststop" ]
+	# the id stays taken until the delete
+	run kura run --keep --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ]
 	kura delete "$ID"
+	[ ! -d "$ROOT/$ID" ]
+	[ -z "$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$ID" 2>/dev/null)" ]
+	[ "$(cat "$TMP/poststop")" = ran ]
+	# create has no --keep
+	run kura create --keep --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'unknown flag "--keep"'* ]]
 	[ ! -d "$ROOT/$ID" ]
 }
 

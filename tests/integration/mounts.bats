@@ -189,6 +189,65 @@ add_mount() {
 	[ "$(stat -c %u "$SRC/owned-by-root")" = 0 ]
 }
 
+# runc and crun: a destination that is a symlink to a missing path inside the
+# rootfs gets that path made (of the mount's kind) and is mounted there
+@test "mounts: a destination symlinked to a missing path in the rootfs is made and mounted there" {
+	mkdir -p "$BUNDLE/rootfs/data"
+	ln -s /data/real "$BUNDLE/rootfs/link"
+	ln -s ../data/relreal "$BUNDLE/rootfs/rellink"
+	ln -s /data/realfile "$BUNDLE/rootfs/filelink"
+	echo file-content > "$TMP/hostfile"
+	add_mount '{"destination": "/link", "type": "tmpfs", "source": "tmpfs"}'
+	add_mount '{"destination": "/rellink", "type": "tmpfs", "source": "tmpfs"}'
+	add_mount "{\"destination\": \"/filelink\", \"type\": \"bind\", \"source\": \"$TMP/hostfile\", \"options\": [\"bind\"]}"
+	in_container 'cat /proc/self/mountinfo; touch /link/x /rellink/y && echo in-mount; cat /filelink'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *in-mount* ]]
+	[[ "$output" == *file-content* ]]
+	[[ "$(mi_line /data/real)" == *" - tmpfs "* ]]
+	[[ "$(mi_line /data/relreal)" == *" - tmpfs "* ]]
+	[[ "$(mi_line /data/realfile)" == *" /data/realfile "* ]]
+	# made inside the rootfs, the links left as they were
+	[ -d "$BUNDLE/rootfs/data/real" ]
+	[ -d "$BUNDLE/rootfs/data/relreal" ]
+	[ -f "$BUNDLE/rootfs/data/realfile" ]
+	[ "$(readlink "$BUNDLE/rootfs/link")" = /data/real ]
+	[ "$(readlink "$BUNDLE/rootfs/filelink")" = /data/realfile ]
+	# and nothing on the host
+	[ ! -e /data/real ] && [ ! -e /data/relreal ] && [ ! -e /data/realfile ]
+}
+
+# a file destination symlinked out of the rootfs stays inside it
+@test "mounts: a file bind through a symlink leading out of the rootfs lands inside it" {
+	echo file-content > "$TMP/hostfile"
+	ln -s "$TMP/outside/file" "$BUNDLE/rootfs/evilfile"
+	add_mount "{\"destination\": \"/evilfile\", \"type\": \"bind\", \"source\": \"$TMP/hostfile\", \"options\": [\"bind\"]}"
+	in_container 'cat /evilfile'
+	[ "$status" -eq 0 ]
+	[ "$output" = file-content ]
+	[ -f "$BUNDLE/rootfs$TMP/outside/file" ]
+	[ ! -e "$TMP/outside" ]
+}
+
+# kura looks the source up as the host's root: a directory on the way that
+# the container's user cannot search is no obstacle
+@test "mounts: an idmapped bind whose source is under a directory of mode 0000" {
+	userns_config
+	mkdir -p "$TMP/locked/src"
+	echo x > "$TMP/locked/src/owned-by-root"
+	chown 0:0 "$TMP/locked" "$TMP/locked/src" "$TMP/locked/src/owned-by-root"
+	chmod 0000 "$TMP/locked"
+	add_mount "{\"destination\": \"/idm\", \"type\": \"bind\", \"source\": \"$TMP/locked/src\", \"options\": [\"bind\", \"idmap\"]}"
+	add_mount "{\"destination\": \"/ridm\", \"type\": \"bind\", \"source\": \"$TMP/locked/src\", \"options\": [\"rbind\", \"ridmap\"]}"
+	in_container 'stat -c "%u %g" /idm/owned-by-root /ridm/owned-by-root; cat /proc/self/mountinfo'
+	chmod 0755 "$TMP/locked"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "0 0" ]
+	[ "${lines[1]}" = "0 0" ]
+	[[ "$(mi_line /idm)" == *idmapped* ]]
+	[[ "$(mi_line /ridm)" == *idmapped* ]]
+}
+
 @test "mounts: idmap with no mappings anywhere is a clear error, nothing left" {
 	add_mount "{\"destination\": \"/idm\", \"type\": \"bind\", \"source\": \"$SRC\", \"options\": [\"bind\", \"idmap\"]}"
 	in_container 'true'

@@ -141,6 +141,26 @@ teardown() {
 	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host" ]
 }
 
+@test "sysctl: user.* in a container with a user namespace is written in it" {
+	userns_config
+	host=$(cat /proc/sys/user/max_user_namespaces)
+	config_set '.linux.sysctl = {"user.max_user_namespaces": "7"}'
+	in_container 'cat /proc/sys/user/max_user_namespaces'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 7 ]
+	# the host's limit is its own
+	[ "$(cat /proc/sys/user/max_user_namespaces)" = "$host" ]
+}
+
+@test "sysctl: user.* without a user namespace is refused" {
+	host=$(cat /proc/sys/user/max_user_namespaces)
+	config_set '.linux.sysctl = {"user.max_user_namespaces": "7"}'
+	in_container 'true'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'sysctl user.max_user_namespaces is not allowed as it conflicts with the OCI "user" namespace setting'* ]]
+	[ "$(cat /proc/sys/user/max_user_namespaces)" = "$host" ]
+}
+
 @test "sysctl: a key no namespace owns is refused" {
 	config_set '.linux.sysctl = {"kernel.pid_max": "4096"}'
 	in_container 'true'

@@ -312,6 +312,120 @@ static void test_resolve_fallback_walk(void **state)
 }
 
 /*
+ * A dangling symlink as the last component: the file (or directory) is made
+ * where it points, inside the root, as runc and crun do; with openat2 and
+ * with the walk alone (a child whose seccomp filter refuses openat2).
+ */
+/* 0, or the line of the first check that failed (usable in a forked child) */
+#define DCHECK(c) do { if (!(c)) return __LINE__; } while (0)
+static int check_dangling(const char *dir, int root)
+{
+	char p[256];
+	struct kerr err = { 0 };
+	struct stat st;
+	int fd;
+
+	fd = pathres_create_file(root, "/flink", 0640, &err);
+	DCHECK(fd >= 0);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/root/data/f", dir);
+	DCHECK(stat(p, &st) == 0);
+	DCHECK(S_ISREG(st.st_mode));
+	DCHECK((st.st_mode & 07777) == 0640);
+	fd = pathres_create_file(root, "/rellink", 0644, &err);
+	DCHECK(fd >= 0);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/root/data/rel", dir);
+	DCHECK(stat(p, &st) == 0);
+	DCHECK(S_ISREG(st.st_mode));
+	/* out of the root: made inside it, under the same name */
+	fd = pathres_create_file(root, "/out", 0644, &err);
+	DCHECK(fd >= 0);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/root%s/outside/f", dir, dir);
+	DCHECK(stat(p, &st) == 0);
+	snprintf(p, sizeof(p), "%s/outside", dir);
+	DCHECK(stat(p, &st) == -1);
+	fd = pathres_mkdir_all(root, "/dlink", 0755, 0, &err);
+	DCHECK(fd >= 0);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/root/data/d", dir);
+	DCHECK(stat(p, &st) == 0);
+	DCHECK(S_ISDIR(st.st_mode));
+	/* what is there is used, never replaced */
+	fd = pathres_create_file(root, "/flink", 0600, &err);
+	DCHECK(fd >= 0);
+	DCHECK(fstat(fd, &st) == 0);
+	DCHECK((st.st_mode & 07777) == 0640);
+	close(fd);
+	return 0;
+}
+#undef DCHECK
+
+static int dangling_setup(char *dir)
+{
+	char p[256];
+
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(p, sizeof(p), "%s/root/data", dir);
+	if (util_mkdir_p(p, 0755, NULL) < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/root/flink", dir);
+	if (symlink("/data/f", p) < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/root/rellink", dir);
+	if (symlink("./data/../data/rel", p) < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/root/dlink", dir);
+	if (symlink("data/d", p) < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/root/out", dir);
+	snprintf(p + 200, 56, "%s/outside/f", dir);
+	if (symlink(p + 200, p) < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/root", dir);
+	return open(p, O_PATH | O_DIRECTORY);
+}
+
+static void test_create_through_dangling_links(void **state)
+{
+	char dir[] = "/tmp/kura-test-dangle-XXXXXX";
+	char dir2[] = "/tmp/kura-test-dangle-XXXXXX";
+	char p[256];
+	mode_t old = umask(0);
+	pid_t pid;
+	int status, root;
+
+	(void)state;
+	root = dangling_setup(dir);
+	assert_true(root >= 0);
+	assert_int_equal(check_dangling(dir, root), 0);
+	close(root);
+	root = dangling_setup(dir2);
+	assert_true(root >= 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+
+		if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+					     seccomp_syscall_resolve_name("openat2"), 0) < 0 ||
+		    seccomp_load(ctx) < 0)
+			_exit(10);
+		status = check_dangling(dir2, root);
+		_exit(status ? 100 + status % 100 : 0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	close(root);
+	umask(old);
+	snprintf(p, sizeof(p), "rm -rf %s %s", dir, dir2);
+	assert_int_equal(system(p), 0);
+}
+
+/*
  * proc_open_file (process/procfs.c, what the init half writes sysctls,
  * oom_score_adj and LSM attributes through): a real procfs file opens; a
  * path climbing out of /proc, a magic link, or a filesystem mounted over
@@ -365,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_path_clean),
 		cmocka_unit_test(test_resolve_stays_in_root),
 		cmocka_unit_test(test_resolve_fallback_walk),
+		cmocka_unit_test(test_create_through_dangling_links),
 		cmocka_unit_test(test_open_proc_file),
 	};
 
