@@ -61,11 +61,9 @@ int container_load_spec(const struct container *c, struct spec *s, struct kerr *
 
 int container_enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)
 {
-	struct container *c = arg;
+	const struct cgroup *cg = arg;
 
-	if (!c->cg)
-		return 0;
-	return cgroup_enter(c->cg, shim_pid, err);
+	return cg ? cgroup_enter(cg, shim_pid, err) : 0;
 }
 
 /* The data fd of the init half: the init data line, then config.json. */

@@ -22,7 +22,7 @@ int container_console_fd(const char *path, int own_fd, int minfd, struct kerr *e
 int container_data_fd(const char *line, const char *config_text, size_t config_len, int minfd,
 		      struct kerr *err);
 
-/* spawn_req.before_blob: the shim (arg: the container) enters its cgroups. */
+/* spawn_req.before_blob: the shim enters the cgroup arg (NULL: none). */
 int container_enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err);
 
 /*

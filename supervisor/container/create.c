@@ -321,7 +321,7 @@ static int create_enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)
 
 	if (cgroup_is_systemd(x->c->cg))
 		return cgroup_systemd_start(x->c->cg, x->s, x->c->id, shim_pid, err);
-	return container_enter_cgroup(shim_pid, x->c, err);
+	return container_enter_cgroup(shim_pid, x->c->cg, err);
 }
 
 /* 6. the shim, then the init half; its pid on record before we wait on it */

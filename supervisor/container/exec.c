@@ -17,14 +17,6 @@
 #include "testpause.h"
 #include "util.h"
 
-/* The shim into the exec's cgroups: the container's, or the --cgroup sub-cgroups. */
-static int exec_enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)
-{
-	const struct cgroup *cg = arg;
-
-	return cg ? cgroup_enter(cg, shim_pid, err) : 0;
-}
-
 pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr *err)
 {
 	char path[PATH_MAX];
@@ -100,7 +92,8 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 			.keep_fds = keep,
 			.n_keep_fds = n_keep,
 			.data_fd = data_fd,
-			.before_blob = exec_enter_cgroup,
+			/* the container's cgroups, or the --cgroup sub-cgroups */
+			.before_blob = container_enter_cgroup,
 			.before_blob_arg = (void *)cg,
 			.cgroup_fd = cg_fd,
 		};

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The init data: what kura tells the init half besides config.json, written
- * by container.c into a sealed memfd (one JSON line, then config.json as the
- * bundle had it) and read by `kura init` (init/init.c).  One table of fields
+ * by container/ (create.c, exec.c; container_data_fd) into a memfd (one JSON
+ * line, then config.json as the bundle had it) and read by `kura init` (init/init.c).  One table of fields
  * drives both directions; the decoder is strict (every field of the mode
  * present, nothing else, each of its type and range) and fuzzed
  * (tests/fuzz/fuzz_initdata.c): the init half trusts nothing it did not

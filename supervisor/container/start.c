@@ -66,9 +66,13 @@ int container_start(struct container *c, struct kerr *err)
 
 int container_poststart(struct container *c, const struct spec *s, struct kerr *err)
 {
-	_cleanup_free_ char *state = container_state_text(c, "running");
+	_cleanup_free_ char *state = NULL;
 	struct kerr e2;
 
+	/* the start path: no state JSON built for hooks that are not there */
+	if (!s->hooks.poststart.n)
+		return 0;
+	state = container_state_text(c, "running");
 	/* runtime-spec 1.3: the first failing hook fails start; none after it runs */
 	if (hooks_run(&s->hooks.poststart, "poststart", state, err) == 0)
 		return 0;

@@ -133,7 +133,7 @@ static char *hooks_exchange(struct kerr *err)
 
 /*
  * The exec FIFO.  kura opened it read-write on the host, filled its pipe
- * buffer and passed the fd (exec_fifo_open in container.c): this one-byte
+ * buffer and passed the fd (exec_fifo_open in container/create.c): this one-byte
  * write blocks until `kura start` reads, so the wait needs no path, no
  * /proc and no other fd of the host (a reopen through /proc/self/fd would
  * keep a host /proc open across the wait).

@@ -108,7 +108,8 @@ veth_pair() {
 	run kura exec "$ID" sh -c 'echo "home=$HOME"'
 	[[ "$output" == *"home=/home/kuser"* ]]
 	run kura exec --user 4321 "$ID" sh -c 'echo "home=$HOME"'
-	[[ "$output" == *"home=/"* ]] && [[ "$output" != *"home=/home"* ]]
+	[[ "$output" == *"home=/"* ]]
+	[[ "$output" != *"home=/home"* ]]
 	# exec --env keeps the config's env, and a HOME given wins
 	run kura exec --env FOO=1 --env HOME=/given "$ID" sh -c 'echo "home=$HOME foo=$FOO path=$PATH"'
 	[[ "$output" == *"home=/given foo=1 path=/"* ]]

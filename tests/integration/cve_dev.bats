@@ -189,7 +189,8 @@ dev_nodes_linked_out() {
 	# -d: runc takes --console-socket only for a detached run
 	run kura run -d --console-socket "$sock" --bundle "$BUNDLE" "$ID"
 	host_untouched "$HOSTDIR" console
-	[ -f "$HOSTDIR/console" ] && [ ! -L "$HOSTDIR/console" ]
+	[ -f "$HOSTDIR/console" ]
+	[ ! -L "$HOSTDIR/console" ]
 	[ "$(cat "$HOSTDIR/console")" = target ]
 	refused_naming /dev/console
 	# the image's link is left as it was, not written through inside either

@@ -214,7 +214,9 @@ add_mount() {
 	[ "$(readlink "$BUNDLE/rootfs/link")" = /data/real ]
 	[ "$(readlink "$BUNDLE/rootfs/filelink")" = /data/realfile ]
 	# and nothing on the host
-	[ ! -e /data/real ] && [ ! -e /data/relreal ] && [ ! -e /data/realfile ]
+	[ ! -e /data/real ]
+	[ ! -e /data/relreal ]
+	[ ! -e /data/realfile ]
 }
 
 # a file destination symlinked out of the rootfs stays inside it
