@@ -53,7 +53,7 @@ help:
 	@echo "make check      install deps, layers, build, unit tests (plain + ASan/UBSan), fuzz 20s per harness, integration, engines"
 	@echo "make layers     the include graph by module; fails on an include against the allowed direction"
 	@echo "make fuzz       run every fuzz harness (tests/fuzz) for FUZZ_SECONDS each (default 60)"
-	@echo "make bench      compare kura with crun and runc on one bundle"
+	@echo "make bench      kura against crun, runc and a floor program: wall, CPU, RSS, parallel"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
 	@echo "make deb        a Debian package, $(B)/kura_$(VERSION)_ARCH.deb (built for PREFIX=/usr)"
 
@@ -196,8 +196,13 @@ check: deps
 demo: deps all
 	@scripts/demo.sh $(abspath $(B))
 
-bench: deps all
-	@scripts/bench.sh $(abspath $(B)/kura)
+# the floor of the bench (tests/bench/floor.c): static musl, as the shim
+FLOOR_CFLAGS := -O2 -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(B)/musl-include -static
+bench: deps all $(B)/musl-include/.stamp
+	@scripts/install-deps.sh bench
+	@[ -n "$(Q)" ] && echo "  MUSLCC  $(B)/floor" || true
+	$(Q)$(MUSL_CC) $(FLOOR_CFLAGS) -o $(B)/floor tests/bench/floor.c
+	@scripts/bench.sh $(abspath $(B)/kura) $(abspath $(B)/floor)
 
 # bash completion, generated from the binary's own help: never out of step with it
 $(B)/kura.bash: $(B)/kura scripts/gen-completion.sh

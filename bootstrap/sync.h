@@ -10,8 +10,11 @@
  *   -> MAP_IDS         shim unshared CLONE_NEWUSER; kura writes
  *                      /proc/<value>/{setgroups,uid_map,gid_map}
  *   <- MAP_IDS_DONE    (value 0, or -1 with text on failure)
- *   -> PID             value = host pid of the init (or, in exec mode, of the
- *                      joined child); the shim then exits 0
+ *   -> PID             from the init itself (or, in exec mode, the joined
+ *                      child) before its execve: kura reads its host pid from
+ *                      the message's SCM_CREDENTIALS (SO_PASSCRED on kura's
+ *                      end until then), so nothing it says can come first;
+ *                      the shim exits 0 once that child has exec'd
  *   -> HOOKS           init half: namespaces and mounts are ready, run
  *                      prestart + createRuntime hooks now
  *   <- HOOKS_DONE      (value 0, or -1: init exits)
@@ -56,6 +59,16 @@ enum sync_type {
 
 #define SYNC_TEXT_MAX 2048
 
+/*
+ * `kura --debug`: with this variable in their environment (kura puts it in
+ * the one it gives kura-shim, which passes _KURA_* on), the SYNC_PID that
+ * kura-shim's child sends before it execs and the init's SYNC_READY carry the CLOCK_MONOTONIC times (ns, decimal,
+ * space-separated) at which their steps ended: the shim's main and its
+ * clone of the init; the init's main, its mounts, its pivot_root and masks,
+ * its process setup.  Without it the text stays empty.
+ */
+#define SYNC_PHASES_ENV "_KURA_PHASES"
+
 struct sync_msg {
 	uint32_t type;
 	int32_t value;
@@ -99,6 +112,45 @@ static inline int sync_recv(int fd, struct sync_msg *m)
 		return -1;
 	if (n == 0)
 		return 0;
+	if ((size_t)n < offsetof(struct sync_msg, text) + 1 ||
+	    m->text[n - offsetof(struct sync_msg, text) - 1] != '\0') {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * sync_recv, with the sender's pid as the receiver's pid namespace sees it
+ * (SCM_CREDENTIALS; SO_PASSCRED must be on): *pid is 0 when none came.
+ * flags: for recvmsg (MSG_DONTWAIT).
+ */
+static inline int sync_recv_pid(int fd, struct sync_msg *m, pid_t *pid, int flags)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+			     .msg_controllen = sizeof(u.b) };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*pid = 0;
+	do
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | flags);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n < 0 ? -1 : 0;
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred cr;
+
+			memcpy(&cr, CMSG_DATA(c), sizeof(cr));
+			*pid = cr.pid;
+		}
 	if ((size_t)n < offsetof(struct sync_msg, text) + 1 ||
 	    m->text[n - offsetof(struct sync_msg, text) - 1] != '\0') {
 		errno = EBADMSG;

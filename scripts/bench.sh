@@ -1,43 +1,68 @@
 #!/bin/sh
-# Compare kura with crun and runc on one busybox bundle, in one run:
+# Compare kura with crun, runc and a floor on one busybox bundle, in one run:
 #   run      `run` of /bin/true (create, start, wait, delete in one command)
-#   seccomp  the same with an engine-sized seccomp profile: an allow-list of
-#            every x86_64 syscall name of the kernel headers (~360), default
-#            errno, three architectures, as docker's and podman's defaults
+#   seccomp  the same with podman's default seccomp profile
+#            (/usr/share/containers/seccomp.json, package
+#            golang-github-containers-common), made an OCI linux.seccomp for
+#            x86_64 with this bundle's capabilities as podman does; without
+#            that file, an engine-sized allow-list of every x86_64 syscall
+#            name of the kernel headers (~360) with the same three
+#            architectures, and the output says so
 #   csd      create + start + delete --force
 #   exec     `exec` of /bin/true into a running container (`sleep 1000`)
-#   rss      peak RSS of the runtime process during `run` (median of RSS_RUNS)
-# usage: bench.sh KURA        env: RUNS (hyperfine runs, 50), WARMUP (5), RSS_RUNS (11)
+#   rss      peak RSS of the runtime process during `run` (median of RSS_RUNS);
+#            wait4's figure, so it counts the container's /bin/true too
+#            (busybox: ~1.3 MiB, as the floor's row shows)
+#   par      PAR_N runs of `run`, PAR_P at a time (xargs -P): containers/s
+# The floor (tests/bench/floor.c) starts the same container with the bare
+# kernel calls and nothing else: it has a `run` and an rss row only.
+# Every time row has a cpu row: user+system of the same runs as hyperfine
+# reports it (the mean, over the runtime and its children, container
+# included; for par, per container).
+# usage: bench.sh KURA [FLOOR]
+# env: RUNS (hyperfine runs, 50), WARMUP (5), RSS_RUNS (11), PAR_N (50),
+#      PAR_P (10), PAR_RUNS (5), BENCH_OUT (also write the figures there,
+#      one "metric runtime value" a line)
 #
 # Each runtime is measured from inside one private mount namespace made once
 # (`unshare -m`), so no run pays for a namespace of the harness.  crun 1.8.1
 # refuses this machine's hybrid cgroup layout, so its namespace hides the
-# cgroup2 mount under an empty tmpfs; kura's and runc's hide nothing.  Each
-# run is `sh -c 'exec RUNTIME ... id$$'` (a fresh id per run, the same shell
-# cost for all three).
+# cgroup2 mount under an empty tmpfs; the others hide nothing.  Each run is
+# `sh -c 'exec RUNTIME ... kbench-PID-X$$'` (a fresh id per run, the same shell
+# cost for all).  Every runtime's state root is on one tmpfs, so no row pays
+# for a disk file system.
 set -eu
 
-kura=${1:?usage: bench.sh KURA}
+kura=${1:?usage: bench.sh KURA [FLOOR]}
+floor=${2:-}
 runs=${RUNS:-50}
 warmup=${WARMUP:-5}
 rss_runs=${RSS_RUNS:-11}
+par_n=${PAR_N:-50}
+par_p=${PAR_P:-10}
+par_runs=${PAR_RUNS:-5}
+profile=/usr/share/containers/seccomp.json
 here=$(cd "$(dirname "$0")" && pwd)
 
-for tool in hyperfine jq unshare /usr/bin/time runc crun; do
+for tool in hyperfine jq unshare /usr/bin/time runc crun xargs; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool missing (make deps)" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "bench: must run as root" >&2; exit 1; }
 
-if [ "${2:-}" = --measure ]; then
+if [ "${3:-}" = --measure ]; then
 	work=$BENCH_WORK
+	tag=$BENCH_TAG
 else
 	work=$(mktemp -d /tmp/kura-bench.XXXXXX)
+	tag=kbench-$$ # the prefix of every container id and floor cgroup of this run
 fi
 runtimes="kura crun runc"
+[ -n "$floor" ] && runtimes="$runtimes floor"
 
 rt_bin() {
 	case $1 in
 	kura) echo "$kura" ;;
+	floor) echo "$floor" ;;
 	*) command -v "$1" ;;
 	esac
 }
@@ -52,7 +77,7 @@ rt_prep() {
 
 # "RUNTIME --root DIR" of one runtime, for use inside a script.
 rt_base() {
-	echo "$(rt_bin "$1") --root $work/root-$1"
+	echo "$(rt_bin "$1") --root $work/roots/$1"
 }
 
 # The command line hyperfine runs: SCRIPT may use $$ for a fresh id.
@@ -67,13 +92,19 @@ rt_do() {
 	unshare -m sh -c "$(rt_prep "$r") && exec $(rt_base "$r") $*"
 }
 
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
-	for rt in $runtimes; do
-		[ -d "$work/root-$rt" ] || continue
+	for rt in kura crun runc; do
+		[ -d "$work/roots/$rt" ] || continue
 		for id in $(rt_do "$rt" list -q 2>/dev/null); do
 			rt_do "$rt" delete -f "$id" >/dev/null 2>&1 || true
 		done
 	done
+	# a floor stopped half-way leaves its cgroups: empty ones go, nothing else
+	find /sys/fs/cgroup -maxdepth 6 -depth -type d -name "$tag-*" -exec rmdir {} + 2>/dev/null || true
+	if mountpoint -q "$work/roots"; then
+		umount "$work/roots" || umount -l "$work/roots"
+	fi
 	rm -rf "$work"
 }
 bundle=$work/bundle
@@ -88,32 +119,60 @@ hf() {
 }
 
 # ---- measure: one runtime, from inside its namespace (bench.sh --measure) ----
-measure() {
-	rt=$1
-	R=$(rt_base "$rt")
-	hf "$work/$rt-run.json" "$(rt_cmd "$rt" "exec $R run --bundle $bundle r\$\$")"
-	hf "$work/$rt-seccomp.json" "$(rt_cmd "$rt" "exec $R run --bundle $secbundle s\$\$")"
-	hf "$work/$rt-csd.json" "$(rt_cmd "$rt" \
-		"$R create --bundle $bundle c\$\$ && $R start c\$\$ && exec $R delete -f c\$\$")"
-	$R run -d --bundle "$sleeper" sleeper </dev/null >/dev/null 2>&1
-	hf "$work/$rt-exec.json" "$(rt_cmd "$rt" "exec $R exec sleeper /bin/true")"
-	$R delete -f sleeper >/dev/null 2>&1
-	: >"$work/$rt-rss"
+measure_rss() { # RUNTIME COMMAND-PREFIX: $rss_runs runs of "PREFIX ID"
+	: >"$work/$1-rss"
 	i=0
-	while [ $i -lt "$rss_runs" ]; do
-		/usr/bin/time -f %M -o "$work/$rt-rss.one" $R run --bundle "$bundle" m$$-$i \
-			</dev/null >/dev/null 2>&1 || { echo "bench: $rt run failed (rss)" >&2; exit 1; }
-		tail -n 1 "$work/$rt-rss.one" >>"$work/$rt-rss"
+	while [ "$i" -lt "$rss_runs" ]; do
+		# shellcheck disable=SC2086 # $2 is a command line
+		/usr/bin/time -f %M -o "$work/$1-rss.one" $2 "$tag-m$i" \
+			</dev/null >/dev/null 2>&1 || { echo "bench: $1 run failed (rss)" >&2; exit 1; }
+		tail -n 1 "$work/$1-rss.one" >>"$work/$1-rss"
 		i=$((i + 1))
 	done
 }
 
-if [ "${2:-}" = --measure ]; then
-	measure "$BENCH_RT"
+measure() {
+	rt=$1
+	if [ "$rt" = floor ]; then
+		hf "$work/floor-run.json" "$(rt_cmd floor "exec $floor $bundle/rootfs $tag-f\$\$")"
+		measure_rss floor "$floor $bundle/rootfs"
+		return
+	fi
+	R=$(rt_base "$rt")
+	hf "$work/$rt-run.json" "$(rt_cmd "$rt" "exec $R run --bundle $bundle $tag-r\$\$")"
+	hf "$work/$rt-seccomp.json" "$(rt_cmd "$rt" "exec $R run --bundle $secbundle $tag-s\$\$")"
+	hf "$work/$rt-csd.json" "$(rt_cmd "$rt" \
+		"$R create --bundle $bundle $tag-c\$\$ && $R start $tag-c\$\$ && exec $R delete -f $tag-c\$\$")"
+	$R run -d --bundle "$sleeper" "$tag-sleeper" </dev/null >/dev/null 2>&1
+	hf "$work/$rt-exec.json" "$(rt_cmd "$rt" "exec $R exec $tag-sleeper /bin/true")"
+	$R delete -f "$tag-sleeper" >/dev/null 2>&1
+	measure_rss "$rt" "$R run --bundle $bundle"
+}
+
+measure_par() {
+	R=$(rt_base "$1")
+	# PAR_N containers, PAR_P at a time, each a fresh id (xargs gives them /dev/null as stdin)
+	printf '%s\n' "seq $par_n | xargs -P $par_p -I{} sh -c 'exec $R run --bundle $bundle $tag-p\$\$' >/dev/null" \
+		>"$work/$1-par.sh"
+	runs=$par_runs warmup=1 hf "$work/$1-par.json" "sh $work/$1-par.sh"
+}
+
+if [ "${3:-}" = --measure ]; then
+	case $BENCH_PHASE in
+	one) measure "$BENCH_RT" ;;
+	par) measure_par "$BENCH_RT" ;;
+	esac
 	exit 0
 fi
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# ---- every runtime's state root on one tmpfs ----
+mkdir -p "$work/roots" "$work/scratch"
+mount -t tmpfs -o mode=0700 kbench-roots "$work/roots"
+for rt in $runtimes; do
+	mkdir -p "$work/roots/$rt"
+done
 
 # ---- the bundles: one rootfs, a /bin/true config and a sleeper config ----
 KURA=$kura "$here/mkbundle.sh" "$bundle" /bin/true >/dev/null
@@ -126,52 +185,91 @@ jq --arg root "$bundle/rootfs" '.root.path = $root | .process.args = ["/bin/slee
 	"$bundle/config.json" > "$sleeper/config.json"
 
 mkdir -p "$secbundle"
-names=$(sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/\1/p' /usr/include/x86_64-linux-gnu/asm/unistd_64.h |
-	jq -R . | jq -s .)
-jq --arg root "$bundle/rootfs" --argjson names "$names" '.root.path = $root |
-	.linux.seccomp = {defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 1,
-		architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
-		syscalls: [{names: $names, action: "SCMP_ACT_ALLOW"}]}' \
-	"$bundle/config.json" > "$secbundle/config.json"
-
-mkdir -p "$work/scratch"
-for rt in $runtimes; do
-	mkdir -p "$work/root-$rt"
-done
-
-# kura is compared only once it runs a container; its row is "n/a" until then.
-ok_kura=1
-if ! rt_do kura run --bundle "$bundle" probe$$ >"$work/kura-probe.log" 2>&1; then
-	ok_kura=0
-	echo "bench: kura cannot run the bundle yet (n/a): $(tail -n 1 "$work/kura-probe.log")" >&2
-	rt_do kura delete -f probe$$ >/dev/null 2>&1 || true
+if [ -r "$profile" ]; then
+	# As podman turns its profile into linux.seccomp on amd64: the x86_64 entry
+	# of archMap with its sub-architectures; a rule is kept when all of its
+	# includes.caps are in the bounding set and its includes.arches (if any)
+	# hold amd64, dropped when its excludes.arches hold amd64 or one of its
+	# excludes.caps is in the bounding set (no rule of the file has minKernel).
+	seclabel='run, podman seccomp'
+	jq --arg root "$bundle/rootfs" --slurpfile prof "$profile" '
+		def has($l; $x): any($l[]; . == $x);
+		.root.path = $root | .process.capabilities.bounding as $caps | $prof[0] as $p |
+		.linux.seccomp = {
+			defaultAction: $p.defaultAction,
+			defaultErrnoRet: $p.defaultErrnoRet,
+			architectures: [$p.archMap[] | select(.architecture == "SCMP_ARCH_X86_64") |
+				.architecture, .subArchitectures[]],
+			syscalls: [$p.syscalls[] |
+				select(has(.excludes.arches // []; "amd64") | not) |
+				select(any((.excludes.caps // [])[]; has($caps; .)) | not) |
+				select((.includes.arches // []) as $a | $a == [] or has($a; "amd64")) |
+				select(all((.includes.caps // [])[]; has($caps; .))) |
+				{names, action} + (if .args then {args} else {} end) +
+				(if .errnoRet then {errnoRet} else {} end)]}' \
+		"$bundle/config.json" > "$secbundle/config.json"
+else
+	echo "bench: $profile missing (package golang-github-containers-common):" \
+		"seccomp row uses an allow-list of every x86_64 syscall instead" >&2
+	seclabel='run, allow-list seccomp'
+	names=$(sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/\1/p' /usr/include/x86_64-linux-gnu/asm/unistd_64.h |
+		jq -R . | jq -s .)
+	jq --arg root "$bundle/rootfs" --argjson names "$names" '.root.path = $root |
+		.linux.seccomp = {defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 1,
+			architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+			syscalls: [{names: $names, action: "SCMP_ACT_ALLOW"}]}' \
+		"$bundle/config.json" > "$secbundle/config.json"
 fi
 
+# kura (and the floor) are compared only once they run a container; "n/a" until then.
 active=""
 for rt in $runtimes; do
-	[ "$rt" = kura ] && [ $ok_kura = 0 ] && continue
-	active="$active $rt"
+	case $rt in
+	kura) probe="rt_do kura run --bundle $bundle $tag-probe" ;;
+	floor) probe="$floor $bundle/rootfs $tag-probe" ;;
+	*) active="$active $rt"; continue ;;
+	esac
+	if $probe >"$work/$rt-probe.log" 2>&1; then
+		active="$active $rt"
+	else
+		echo "bench: $rt cannot run the bundle yet (n/a): $(tail -n 1 "$work/$rt-probe.log")" >&2
+		[ "$rt" = kura ] && { rt_do kura delete -f "$tag-probe" >/dev/null 2>&1 || true; }
+	fi
 done
 
-median_ms() { # FILE -> median in ms, 2 decimals
-	jq -r '.results[0].median * 1000 | . * 100 | round / 100' "$1"
-}
-
-for rt in $active; do
-	echo "bench: $rt ..." >&2
-	export BENCH_WORK="$work" BENCH_RT="$rt"
-	unshare -m sh -c "$(rt_prep "$rt") && exec \"\$0\" \"\$1\" --measure" "$0" "$kura" ||
-		{ echo "bench: $rt failed" >&2; exit 1; }
+start=$(date +%s)
+# one container at a time for every runtime first, then the parallel runs:
+# the namespaces those leave to the kernel to tear down weigh on what follows
+for phase in one par; do
+	for rt in $active; do
+		[ $phase = par ] && [ "$rt" = floor ] && continue
+		echo "bench: $rt ($phase) ..." >&2
+		export BENCH_WORK="$work" BENCH_TAG="$tag" BENCH_RT="$rt" BENCH_PHASE="$phase"
+		unshare -m sh -c "$(rt_prep "$rt") && exec \"\$0\" \"\$1\" \"\$2\" --measure" "$0" "$kura" "$floor" ||
+			{ echo "bench: $rt failed" >&2; exit 1; }
+	done
 done
+
+# ---- the table ----
+r2() { awk -v v="$1" 'BEGIN { printf "%.2f", v }'; }
 
 median_rss() { # FILE of KiB, one per line -> median
 	sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
 value() { # RUNTIME METRIC
+	f=$work/$1-$2.json
 	case $2 in
-	rss) [ -s "$work/$1-rss" ] && median_rss "$work/$1-rss" || echo n/a ;;
-	*) [ -s "$work/$1-$2.json" ] && median_ms "$work/$1-$2.json" || echo n/a ;;
+	rss) f=$work/$1-rss ;;
+	*-cpu) f=$work/$1-${2%-cpu}.json ;;
+	esac
+	[ -s "$f" ] || { echo n/a; return; }
+	case $2 in
+	rss) median_rss "$f" ;;
+	par) r2 "$(jq -r ".results[0].median | $par_n / ." "$f")" ;;
+	par-cpu) r2 "$(jq -r ".results[0] | (.user + .system) * 1000 / $par_n" "$f")" ;;
+	*-cpu) r2 "$(jq -r '.results[0] | (.user + .system) * 1000' "$f")" ;;
+	*) r2 "$(jq -r '.results[0].median * 1000' "$f")" ;;
 	esac
 }
 
@@ -182,18 +280,35 @@ ratio() { # A B -> A/B
 	esac
 }
 
-printf '\nmedians over %s runs (rss: %s runs); each run: sh -c exec RUNTIME\n\n' "$runs" "$rss_runs"
-printf '%-22s %10s %10s %10s %12s %12s\n' metric kura crun runc kura/crun kura/runc
-for m in run seccomp csd exec rss; do
-	case $m in
-	run) label='run /bin/true (ms)' ;;
-	seccomp) label='run, seccomp (ms)' ;;
-	csd) label='create+start+del (ms)' ;;
-	exec) label='exec /bin/true (ms)' ;;
-	rss) label='peak RSS run (KiB)' ;;
-	esac
-	k=$(value kura $m)
-	c=$(value crun $m)
-	r=$(value runc $m)
-	printf '%-22s %10s %10s %10s %12s %12s\n' "$label" "$k" "$c" "$r" "$(ratio "$k" "$c")" "$(ratio "$k" "$r")"
-done
+row() { # LABEL METRIC
+	k=$(value kura "$2")
+	c=$(value crun "$2")
+	r=$(value runc "$2")
+	f=$(value floor "$2")
+	printf '%-28s %9s %9s %9s %9s %10s %10s\n' "$1" "$k" "$c" "$r" "$f" "$(ratio "$k" "$c")" "$(ratio "$k" "$f")"
+	if [ -n "${BENCH_OUT:-}" ]; then
+		printf '%s kura %s\n%s crun %s\n%s runc %s\n%s floor %s\n' "$2" "$k" "$2" "$c" "$2" "$r" "$2" "$f" >>"$BENCH_OUT"
+	fi
+}
+
+[ -n "${BENCH_OUT:-}" ] && : >"$BENCH_OUT"
+printf '\nwall: median of %s runs (ms); cpu: mean user+system of the same runs, runtime and\n' "$runs"
+printf 'its children (ms); rss: median of %s runs; par: %s runs of run, %s at a time, median\n' \
+	"$rss_runs" "$par_n" "$par_p"
+printf 'of %s batches (higher is better; its cpu is per container); each run: sh -c exec RUNTIME\n\n' \
+	"$par_runs"
+printf '%-28s %9s %9s %9s %9s %10s %10s\n' metric kura crun runc floor kura/crun kura/floor
+row 'run /bin/true (ms)' run
+row '  cpu (ms)' run-cpu
+row "$seclabel (ms)" seccomp
+row '  cpu (ms)' seccomp-cpu
+row 'create+start+delete (ms)' csd
+row '  cpu (ms)' csd-cpu
+row 'exec /bin/true (ms)' exec
+row '  cpu (ms)' exec-cpu
+row 'peak RSS of run (KiB)' rss
+row "par $par_p (containers/s)" par
+row '  cpu per container (ms)' par-cpu
+printf '\nmeasured in %s s\n' "$(($(date +%s) - start))"
+[ -n "${BENCH_OUT:-}" ] && echo "figures in $BENCH_OUT"
+exit 0

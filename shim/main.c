@@ -8,9 +8,10 @@
  * namespaces it lists (user first), unshares a new user namespace and lets
  * kura write its id maps, unshares the other new namespaces, then forks the
  * init with CLONE_PARENT so that kura is its parent and, with a new pid
- * namespace, it is PID 1 there.  The init execveat()s the sealed fd of kura
- * as `kura init <syncfd> <datafd>`.  The shim reports the init's pid and
- * exits; every failure reaches kura as one SYNC_ERROR message.
+ * namespace, it is PID 1 there.  The init reports itself (SYNC_PID) and
+ * execveat()s the sealed fd of kura as `kura init <syncfd> <datafd>`; the
+ * shim exits once it has; every failure reaches kura as one SYNC_ERROR
+ * message.
  *
  * No malloc: one static receive buffer and the stack.  Single-threaded, which
  * setns(CLONE_NEWUSER) requires.
@@ -26,6 +27,7 @@
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bootstrap.h"
@@ -60,6 +62,16 @@ __attribute__((noreturn, format(printf, 2, 3))) static void shim_die(int errnum,
 	if (sync_fd < 0 || sync_send(sync_fd, SYNC_ERROR, -1, text) < 0)
 		dprintf(2, "kura-shim: %s\n", text);
 	_exit(1);
+}
+
+/* --debug: CLOCK_MONOTONIC ns for kura's phase report (sync.h); 0 when off. */
+static unsigned long long shim_now(int on)
+{
+	struct timespec ts;
+
+	if (!on || clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return 0;
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
 }
 
 static int shim_parse_fd(const char *s)
@@ -243,12 +255,13 @@ __attribute__((noreturn)) static void shim_exec_init(const struct bootstrap *b,
 
 int main(int argc, char **argv)
 {
+	int phases = getenv(SYNC_PHASES_ENV) != NULL;
+	unsigned long long t_main = shim_now(phases);
 	struct bootstrap b;
-	char errbuf[256];
+	char errbuf[256], times[64] = "";
 	uint32_t rest;
 	size_t len;
 	long pid;
-	int gate[2];
 
 	if (argc != 2 || (sync_fd = shim_parse_fd(argv[1])) < 0) {
 		dprintf(2, "usage: kura-shim SYNCFD (started by kura, not by hand)\n");
@@ -287,34 +300,25 @@ int main(int argc, char **argv)
 	if (fcntl(b.init_fd, F_SETFD, FD_CLOEXEC) < 0)
 		shim_die(errno, "init fd %d", (int)b.init_fd);
 
+	if (phases)
+		snprintf(times, sizeof(times), "%llu %llu", t_main, shim_now(phases));
 	/*
-	 * The init and the shim share the socket: SYNC_PID must be on it before
-	 * anything the init says, so the init waits for the shim's word on
-	 * this pipe before it execs (EOF instead: the shim died, kura gave up
-	 * on it, the init must not run).
+	 * Raw clone: fork() semantics, but kura becomes the init's parent.  The
+	 * init says SYNC_PID itself, before its execve, so it is on the socket
+	 * before anything `kura init` says; kura takes the pid from the kernel's
+	 * SCM_CREDENTIALS, not from the text.  CLONE_VFORK: the init runs at once
+	 * and the shim exits only once it has exec'd (its PID queued).  Against
+	 * the shim sending the pid and then releasing the init through a pipe:
+	 * shim's clone to the init's main 3.45 -> 3.15 ms median (`kura --debug
+	 * run`, 40 interleaved runs), `run` 16.08 -> 15.92 ms (100 interleaved).
 	 */
-	if (pipe2(gate, O_CLOEXEC) < 0)
-		shim_die(errno, "pipe");
-	/* Raw clone: fork() semantics, but kura becomes the init's parent. */
-	pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+	pid = syscall(SYS_clone, CLONE_PARENT | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 	if (pid < 0)
 		shim_die(errno, "clone init");
 	if (pid == 0) {
-		char c;
-		ssize_t n;
-
-		close(gate[1]);
-		do
-			n = read(gate[0], &c, 1);
-		while (n < 0 && errno == EINTR);
-		if (n != 1)
-			_exit(1);
-		close(gate[0]);
+		if (sync_send(sync_fd, SYNC_PID, 0, times) < 0)
+			shim_die(errno, "send pid");
 		shim_exec_init(&b, argv[1]);
 	}
-	if (sync_send(sync_fd, SYNC_PID, (int32_t)pid, NULL) < 0)
-		shim_die(errno, "send pid");
-	if (write(gate[1], "", 1) != 1)
-		shim_die(errno, "release init");
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "init.h"
 #include "log.h"
+#include "phase.h"
 #include "spec.h"
 #include "state.h"
 
@@ -169,6 +170,7 @@ int main(int argc, char **argv)
 	}
 	if (log_init(v->logs ? g.log_path : NULL, g.log_json, g.debug) < 0)
 		return 1;
+	phase_init(g.debug);
 	/* a --root that cannot hold state is an error, not an empty list (issue 12) */
 	if (v->fn != cmd_spec && v->fn != cmd_features) {
 		struct kerr rerr;
@@ -182,5 +184,7 @@ int main(int argc, char **argv)
 	}
 	c = optind;
 	optind = 0; /* each verb parses its own flags from its own argv[0] */
-	return v->fn(&g, argc - c, argv + c);
+	c = v->fn(&g, argc - c, argv + c);
+	phase_report();
+	return c;
 }

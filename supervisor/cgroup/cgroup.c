@@ -416,25 +416,99 @@ enum cgroup_mode cgroup_made_in(const struct cgroup *cg)
 	return cg->mode;
 }
 
-int cgroup_v2_fd(const struct cgroup *cg)
+void cgroup_entry_close(struct cgroup_entry *e)
 {
-	const struct cgroup_hier *u;
-
-	/*
-	 * in v1/hybrid a process still needs the v1 writes: no point in clone3;
-	 * with systemd the cgroup exists once systemd made the unit
-	 */
-	if (!cg || cg->mode != CGROUP_V2 || (cg->systemd && !cg->unit_started) ||
-	    !(u = cgroup_unified(cg)))
-		return -1;
-	return open(u->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; i < e->n; i++)
+		close(e->tasks[i]);
+	free(e->tasks);
+	free(e->dirs);
+	if (e->v2_fd >= 0)
+		close(e->v2_fd);
+	memset(e, 0, sizeof(*e));
+	e->v2_fd = -1;
 }
 
-void cgroup_sleep_ms(long ms)
+static int entry_add(struct cgroup_entry *e, const struct cgroup_hier *h)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	char path[PATH_MAX];
+	int fd;
 
+	if (!*h->controllers) {
+		e->v2_fd = open(h->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		return e->v2_fd;
+	}
+	snprintf(path, sizeof(path), "%s/tasks", h->path);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	e->dirs[e->n] = h->path;
+	e->tasks[e->n++] = fd;
+	return 0;
+}
+
+int cgroup_entry_open(const struct cgroup *cg, struct cgroup_entry *e, struct kerr *err)
+{
+	memset(e, 0, sizeof(*e));
+	e->v2_fd = -1;
+	/* with systemd the cgroup exists once systemd made the unit */
+	if (!cg || (cg->systemd && !cg->unit_started))
+		return 0;
+	e->tasks = calloc(cg->n ? cg->n : 1, sizeof(*e->tasks));
+	e->dirs = calloc(cg->n ? cg->n : 1, sizeof(*e->dirs));
+	if (!e->tasks || !e->dirs) {
+		cgroup_entry_close(e);
+		return kerr_errno(err, ENOMEM, "cgroup");
+	}
+	for (size_t i = 0; i < cg->n; i++) {
+		if (entry_add(e, &cg->h[i]) < 0) {
+			kerr_errno(err, errno, "join cgroup: open %s", cg->h[i].path);
+			cgroup_entry_close(e);
+			return -1;
+		}
+	}
+	e->self = true;
+	return 0;
+}
+
+long long cgroup_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+void cgroup_backoff_start(struct cgroup_backoff *b, long total_ms)
+{
+	b->end_us = cgroup_now_us() + (long long)total_ms * 1000;
+	b->step_us = CGROUP_BACKOFF_FIRST_US;
+}
+
+bool cgroup_backoff_next(struct cgroup_backoff *b, struct timespec *ts)
+{
+	long long left = b->end_us - cgroup_now_us();
+	long us = b->step_us;
+
+	if (left <= 0)
+		return false;
+	if (us > left)
+		us = (long)left;
+	ts->tv_sec = us / 1000000;
+	ts->tv_nsec = (us % 1000000) * 1000L;
+	if (b->step_us < CGROUP_BACKOFF_CAP_US)
+		b->step_us = b->step_us * 2 > CGROUP_BACKOFF_CAP_US ? CGROUP_BACKOFF_CAP_US
+								   : b->step_us * 2;
+	return true;
+}
+
+bool cgroup_backoff_sleep(struct cgroup_backoff *b)
+{
+	struct timespec ts;
+
+	if (!cgroup_backoff_next(b, &ts))
+		return false;
 	nanosleep(&ts, NULL);
+	return true;
 }
 
 /* Cgroups the container made inside its own go first, deepest first (as runc). */
@@ -477,9 +551,15 @@ int cgroup_destroy(struct cgroup *cg, struct kerr *err)
 		while (h->n_made > 0) {
 			char *d = h->made[h->n_made - 1];
 			bool leaf = !strcmp(d, h->path);
-			int tries = leaf ? 100 : 1, e = 0;
+			struct cgroup_backoff b;
+			int e = 0;
 
-			for (int t = 0; t < tries; t++) {
+			/*
+			 * EBUSY: the last task is still on its way out; 1 s as the
+			 * 100 x 10 ms this was, paced by backoff, not a fixed 10 ms.
+			 */
+			cgroup_backoff_start(&b, 1000);
+			for (;;) {
 				if (rmdir(d) == 0 || errno == ENOENT) {
 					e = 0;
 					break;
@@ -494,9 +574,8 @@ int cgroup_destroy(struct cgroup *cg, struct kerr *err)
 					}
 					e = errno;
 				}
-				if (e != EBUSY)
+				if (!leaf || e != EBUSY || !cgroup_backoff_sleep(&b))
 					break;
-				cgroup_sleep_ms(10);
 			}
 			/* a parent kura made may now hold another container: it stays */
 			if (e && (leaf || (e != EBUSY && e != ENOTEMPTY))) {

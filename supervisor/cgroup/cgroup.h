@@ -55,13 +55,27 @@ int cgroup_enter(const struct cgroup *cg, pid_t pid, struct kerr *err);
 /*
  * `exec --cgroup`: *out is cg with each hierarchy's path moved to the
  * sub-cgroup args name ("PATH" for every hierarchy; "CTRL[,CTRL]:PATH" for
- * v1 controllers), for cgroup_enter and cgroup_v2_fd.  Every sub-cgroup must
+ * v1 controllers), for cgroup_enter and cgroup_entry_open.  Every sub-cgroup must
  * exist; errors name --cgroup.  Free with cgroup_free.
  */
 int cgroup_sub(const struct cgroup *cg, char *const *args, size_t n, struct cgroup **out,
 	       struct kerr *err);
-/* O_PATH|O_DIRECTORY fd of the v2 cgroup for clone3 CLONE_INTO_CGROUP, or -1. */
-int cgroup_v2_fd(const struct cgroup *cg);
+/*
+ * What a new process needs to enter cg by itself (spawn_req.cgroup_*): an
+ * O_WRONLY fd of each v1 hierarchy's `tasks` file and the v2 directory
+ * (O_PATH) for clone3 CLONE_INTO_CGROUP.  self is false when that cannot be
+ * done (--systemd-cgroup before systemd made the unit: cgroup_enter then).
+ * Release with cgroup_entry_close.
+ */
+struct cgroup_entry {
+	int *tasks;
+	const char **dirs; /* the v1 directories, for errors */
+	int n;
+	int v2_fd;
+	bool self;
+};
+int cgroup_entry_open(const struct cgroup *cg, struct cgroup_entry *e, struct kerr *err);
+void cgroup_entry_close(struct cgroup_entry *e);
 /* Remove every cgroup kura made (retries while processes exit). */
 int cgroup_destroy(struct cgroup *cg, struct kerr *err);
 void cgroup_free(struct cgroup *cg);
@@ -79,7 +93,8 @@ int cgroup_update(const struct cgroup *cg, const struct spec_resources *r, struc
 /*
  * After a failed create: when the OOM killer struck in the container's new
  * cgroup, prefix *err with "the container was OOM-killed during create",
- * naming .linux.resources.memory.limit when it was set.
+ * naming .linux.resources.memory.limit when it was set; when that limit only
+ * refused a charge (the shim's exec failed), say so instead.
  */
 void cgroup_oom_explain(const struct cgroup *cg, const struct spec *s, struct kerr *err);
 

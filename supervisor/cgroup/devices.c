@@ -5,6 +5,7 @@
  * devices.allow file there) with the v1 semantics: start from deny-all,
  * rules in order, the last rule that matches an access decides.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,71 @@ int cgroup_device_rules(const struct spec_linux *lx, const struct spec_resources
 	k += N_DEFAULT;
 	*out = v;
 	*n = k;
+	return 0;
+}
+
+/* ---- v1: devices.deny and devices.allow ---- */
+
+/* One rule to dir/file, on *fd: opened on first use and kept for the rules after. */
+static int v1_devfile_put(const char *dir, const char *file, int *fd, const char *rule,
+			  const char *field, struct kerr *err)
+{
+	if (*fd < 0) {
+		_cleanup_free_ char *path = NULL;
+
+		if (asprintf(&path, "%s/%s", dir, file) < 0)
+			return kerr_errno(err, ENOMEM, "%s", field);
+		*fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (*fd < 0 && errno == ENOENT)
+			return kerr_set(err, "%s: devices controller not available (no %s)", field,
+					path);
+		if (*fd < 0) {
+			kerr_errno(err, errno, "open %s", path);
+			return kerr_wrap(err, "%s", field);
+		}
+	}
+	/* the kernel takes one rule per write(): each is its own call, on the same fd */
+	if (util_write_all(*fd, rule, strlen(rule)) < 0) {
+		kerr_errno(err, errno, "write %s/%s (\"%s\")", dir, file, rule);
+		return kerr_wrap(err, "%s", field);
+	}
+	return 0;
+}
+
+/* Type a: in v1 the whole device space, whatever numbers or access follow. */
+static bool v1_rule_is_deny_all(const struct spec_device_cgroup *d)
+{
+	return !d->allow && (!d->type || d->type == 'a');
+}
+
+int cgroup_v1_devices_write(const char *dir, const struct spec_device_cgroup *devs, size_t n,
+			    struct kerr *err)
+{
+	_cleanup_close_ int deny = -1, allow = -1;
+	/* nothing allowed since the last deny-all: another one is a no-op */
+	bool denied_all = true;
+
+	/*
+	 * Start from nothing, then the rules in order: the last word on a device
+	 * wins.  One open per file and no access() probe: 52 syscalls -> 16 for
+	 * the default config (13 access+open+write+close before, the spec's
+	 * deny-all written twice); create 9.85 -> 9.78 ms median, within noise
+	 * (hyperfine -N -r 100, tmpfs root, hybrid host).
+	 */
+	if (v1_devfile_put(dir, "devices.deny", &deny, "a", "linux.resources.devices", err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char rule[96], field[64];
+
+		if (v1_rule_is_deny_all(&devs[i]) && denied_all)
+			continue;
+		cgroup_fmt_device_rule(rule, sizeof(rule), &devs[i]);
+		snprintf(field, sizeof(field), "linux.resources.devices[%zu]", i);
+		if (v1_devfile_put(dir, devs[i].allow ? "devices.allow" : "devices.deny",
+				   devs[i].allow ? &allow : &deny, rule, field, err) < 0)
+			return -1;
+		denied_all = v1_rule_is_deny_all(&devs[i]);
+	}
 	return 0;
 }
 

@@ -438,14 +438,41 @@ uint64_t cgroup_oom_count(const struct cgroup *cg, bool *under_oom)
 	return 0;
 }
 
+/* Times the memory limit refused a charge (v1 memory.failcnt, v2 events "max"). */
+static uint64_t mem_limit_hits(const struct cgroup *cg)
+{
+	const struct cgroup_hier *h;
+
+	if (cg->mode != CGROUP_V2 && (h = cgroup_v1_find(cg, "memory"))) {
+		struct kerr err;
+		_cleanup_free_ char *t = cgroup_read(h->path, "memory.failcnt", &err);
+
+		return t ? strtoull(t, NULL, 10) : 0;
+	}
+	if ((h = cgroup_unified(cg)))
+		return kv_file(h->path, "memory.events", "max");
+	return 0;
+}
+
 void cgroup_oom_explain(const struct cgroup *cg, const struct spec *s, struct kerr *err)
 {
 	const struct spec_memory *m = s && s->has_linux ? &s->linux_.resources.memory : NULL;
 	bool under = false;
 
 	/* a fresh cgroup: any OOM kill in it happened during this create */
-	if (!cg || (cgroup_oom_count(cg, &under) == 0 && !under))
+	if (!cg)
 		return;
+	if (cgroup_oom_count(cg, &under) == 0 && !under) {
+		/*
+		 * Nothing killed, but a charge was refused: the shim's exec (its
+		 * new mm is the first charge there) failed with ENOMEM.
+		 */
+		if (m && m->has_limit && m->limit > 0 && mem_limit_hits(cg) > 0)
+			kerr_wrap(err, "the container hit its memory limit during create: "
+				       ".linux.resources.memory.limit (%lld bytes) is too small to start it",
+				  (long long)m->limit);
+		return;
+	}
 	if (m && m->has_limit && m->limit > 0)
 		kerr_wrap(err, "the container was OOM-killed during create: "
 			       ".linux.resources.memory.limit (%lld bytes) is too small to start it",

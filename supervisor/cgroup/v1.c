@@ -82,19 +82,7 @@ static int v1_devices(const struct cgroup *cg, const struct spec_device_cgroup *
 
 	if (!dir)
 		return -1;
-	/* start from nothing, then the rules in order: the last word on a device wins */
-	if (put(dir, "devices", "devices.deny", "a", "linux.resources.devices", err) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		char rule[96], field[64];
-
-		cgroup_fmt_device_rule(rule, sizeof(rule), &devs[i]);
-		snprintf(field, sizeof(field), "linux.resources.devices[%zu]", i);
-		if (put(dir, "devices", devs[i].allow ? "devices.allow" : "devices.deny", rule,
-			field, err) < 0)
-			return -1;
-	}
-	return 0;
+	return cgroup_v1_devices_write(dir, devs, n, err);
 }
 
 static int v1_memory(const struct cgroup *cg, const struct spec_memory *m, struct kerr *err)

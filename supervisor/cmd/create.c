@@ -12,6 +12,7 @@
 #include "console.h"
 #include "container.h"
 #include "log.h"
+#include "phase.h"
 #include "util.h"
 
 enum { OPT_CONSOLE = 256, OPT_PIDFILE, OPT_NOPIVOT, OPT_NOKEYRING, OPT_PRESERVE, OPT_KEEP };
@@ -175,6 +176,7 @@ int cmd_run(struct kura_global *g, int argc, char **argv)
 		log_error("%s", err.msg);
 		status = 1;
 	}
+	phase_mark("the process ran");
 	if (!keep) {
 		/* a delete while it ran removed it already: nothing left to do */
 		if (state_lock(&c, &err) < 0) {
@@ -183,6 +185,7 @@ int cmd_run(struct kura_global *g, int argc, char **argv)
 		} else if (container_destroy(&c, &s, &err) < 0) {
 			log_warn("%s", err.msg);
 		}
+		phase_mark("delete");
 	}
 	spec_free(&s);
 	state_free(&c);

@@ -22,6 +22,7 @@
 #include "initdata.h"
 #include "log.h"
 #include "netdev.h"
+#include "phase.h"
 #include "preflight.h"
 #include "rootfs.h"
 #include "seccomp_cache.h"
@@ -329,8 +330,6 @@ static int create_spawn(struct create_ctx *x, struct kerr *err)
 {
 	const struct spec *s = x->s;
 	_cleanup_close_ int data_fd = create_data_fd(x, err);
-	/* pure v2: the shim is born in the cgroup (clone3 CLONE_INTO_CGROUP) */
-	_cleanup_close_ int cg_fd = -1;
 	_cleanup_free_ int *keep = calloc(4 + (x->idmap ? s->n_mounts : 0), sizeof(int));
 	int n_keep = 0;
 
@@ -347,8 +346,12 @@ static int create_spawn(struct create_ctx *x, struct kerr *err)
 	for (size_t i = 0; x->idmap && i < s->n_mounts; i++)
 		if (x->idmap[i] >= 0)
 			keep[n_keep++] = x->idmap[i];
-	cg_fd = x->c->cg ? cgroup_v2_fd(x->c->cg) : -1;
 	{
+		struct cgroup_entry ce;
+		int r;
+
+		if (cgroup_entry_open(x->c->cg, &ce, err) < 0)
+			return -1;
 		struct spawn_req req = {
 			.mode = SPAWN_CREATE,
 			.spec = s,
@@ -357,12 +360,18 @@ static int create_spawn(struct create_ctx *x, struct kerr *err)
 			.keep_fds = keep,
 			.n_keep_fds = n_keep,
 			.data_fd = data_fd,
+			.cgroup_tasks = ce.tasks,
+			.cgroup_task_dirs = ce.dirs,
+			.n_cgroup_tasks = ce.n,
+			.cgroup_fd = ce.v2_fd,
+			.cgroup_self = ce.self,
 			.before_blob = create_enter_cgroup,
 			.before_blob_arg = x,
-			.cgroup_fd = cg_fd,
 		};
 
-		if (spawn_start(&req, &x->res, err) < 0)
+		r = spawn_start(&req, &x->res, err);
+		cgroup_entry_close(&ce);
+		if (r < 0)
 			return -1;
 	}
 	/* the init has its own copies */
@@ -432,6 +441,20 @@ static void create_undo(struct create_ctx *x, struct kerr *err)
 	spec_free(x->s);
 }
 
+/* The steps in order; each one's end is a --debug phase mark (phase.h). */
+static const struct {
+	int (*fn)(struct create_ctx *x, struct kerr *err);
+	const char *phase;
+} create_steps[] = {
+	{ create_read_config, "read config.json" },
+	{ create_state_dir, "state dir, lock" },
+	{ create_cgroups, "cgroups" },
+	{ create_fds, "fifo, console, seccomp" },
+	/* its end overlaps the init's own steps, which it reports itself */
+	{ create_spawn, NULL },
+	{ create_finish, "state.json: created" },
+};
+
 int container_create(struct kura_global *g, const struct create_opts *o, struct container *c,
 		     struct spec *s, struct kerr *err)
 {
@@ -440,7 +463,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 		.fifo_fd = -1, .console_fd = -1, .seccomp_fd = -1,
 		.res = { .init_pid = -1, .sync_fd = -1 },
 	};
-	int r = -1;
+	size_t i, n = sizeof(create_steps) / sizeof(create_steps[0]);
 
 	memset(c, 0, sizeof(*c));
 	c->lock_fd = -1;
@@ -448,16 +471,15 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	x.minfd = container_first_free_fd(o->preserve_fds, &x.n_listen);
 	if (state_validate_id(o->id, err) < 0)
 		return -1;
-	if (create_read_config(&x, err) == 0 && create_state_dir(&x, err) == 0 &&
-	    create_cgroups(&x, err) == 0 && create_fds(&x, err) == 0 &&
-	    create_spawn(&x, err) == 0 && create_finish(&x, err) == 0)
-		r = 0;
-	if (r < 0)
+	for (i = 0; i < n && create_steps[i].fn(&x, err) == 0; i++)
+		if (create_steps[i].phase)
+			phase_mark(create_steps[i].phase);
+	if (i < n)
 		create_undo(&x, err);
 	rootfs_idmap_close(x.idmap, s->n_mounts);
 	util_closep(&x.fifo_fd);
 	util_closep(&x.console_fd);
 	util_closep(&x.seccomp_fd);
 	free(x.config_text);
-	return r;
+	return i < n ? -1 : 0;
 }

@@ -25,31 +25,48 @@ static void cgroup_kill_remaining(const struct cgroup *cg)
 	(void)cgroup_kill_all(cg, SIGKILL, &e2);
 }
 
+/*
+ * Without a pidfd (pidfd_open refused, or the poll cut short): /proc/PID/stat
+ * until the init is gone, 1 s as the 100 x 10 ms this slept were, in steps of
+ * 0.5 ms doubling to 8 ms.
+ */
+static bool init_gone_polled(const struct container *c)
+{
+	long step = 500, left = 1000 * 1000;
+
+	while (state_init_alive(c)) {
+		if (left <= 0)
+			return false;
+		if (step > left)
+			step = left;
+		usleep((useconds_t)step);
+		left -= step;
+		if (step < 8000)
+			step *= 2;
+	}
+	return true;
+}
+
 int container_kill_wait(struct container *c, struct kerr *err)
 {
-	int pidfd;
+	_cleanup_close_ int pidfd = -1;
 
 	if (c->cg)
 		cgroup_kill_remaining(c->cg);
 	if (!state_init_alive(c))
 		return 0;
 	pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
-	if (kill(c->pid, SIGKILL) < 0 && errno != ESRCH) {
-		if (pidfd >= 0)
-			close(pidfd);
+	if (kill(c->pid, SIGKILL) < 0 && errno != ESRCH)
 		return kerr_errno(err, errno, "kill %d", (int)c->pid);
-	}
 	if (pidfd >= 0) {
+		/* readable once the init has exited */
 		struct pollfd p = { .fd = pidfd, .events = POLLIN };
 
 		(void)poll(&p, 1, 10000);
-		close(pidfd);
 	}
 	/* the init may be our child (run): reap it so it is not a zombie */
 	(void)waitpid(c->pid, NULL, WNOHANG);
-	for (int i = 0; i < 100 && state_init_alive(c); i++)
-		usleep(10000);
-	if (state_init_alive(c))
+	if (!init_gone_polled(c))
 		return kerr_set(err, "container init %d did not die", (int)c->pid);
 	return 0;
 }

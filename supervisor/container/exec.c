@@ -12,6 +12,7 @@
 
 #include "cgroup.h"
 #include "initdata.h"
+#include "phase.h"
 #include "seccomp_cache.h"
 #include "spawn.h"
 #include "testpause.h"
@@ -46,6 +47,7 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 		cgroup_free(sub);
 		return -1;
 	}
+	phase_mark("read state, config, process");
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)c->pid);
 	mnt_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (mnt_fd < 0 || (mnt_fd = fd_move_above(mnt_fd, minfd)) < 0) {
@@ -84,7 +86,11 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 		keep[n_keep++] = seccomp_fd;
 	{
 		const struct cgroup *cg = sub ? sub : c->cg;
-		_cleanup_close_ int cg_fd = cg ? cgroup_v2_fd(cg) : -1;
+		struct cgroup_entry ce;
+		int r;
+
+		if (cgroup_entry_open(cg, &ce, err) < 0)
+			goto fail;
 		struct spawn_req req = {
 			.mode = SPAWN_EXEC,
 			.spec = &s,
@@ -93,12 +99,18 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 			.n_keep_fds = n_keep,
 			.data_fd = data_fd,
 			/* the container's cgroups, or the --cgroup sub-cgroups */
+			.cgroup_tasks = ce.tasks,
+			.cgroup_task_dirs = ce.dirs,
+			.n_cgroup_tasks = ce.n,
+			.cgroup_fd = ce.v2_fd,
+			.cgroup_self = ce.self,
 			.before_blob = container_enter_cgroup,
 			.before_blob_arg = (void *)cg,
-			.cgroup_fd = cg_fd,
 		};
 
-		if (spawn_start(&req, &res, err) < 0)
+		r = spawn_start(&req, &res, err);
+		cgroup_entry_close(&ce);
+		if (r < 0)
 			goto fail;
 	}
 	test_pause("exec-after-spawn");

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hooks.h"
+#include "phase.h"
 #include "sync.h"
 #include "util.h"
 
@@ -51,6 +52,19 @@ static bool init_may_say(bool exec_mode, unsigned int seen, uint32_t type)
 	}
 }
 
+/* --debug: the init's own times (sync.h), into the phase report. */
+static void init_phases(const char *text)
+{
+	static const char *const names[] = { "exec kura init", "init: rootfs mounts",
+					     "init: pivot_root, masks", "init: process setup" };
+	unsigned long long t[4];
+
+	if (sscanf(text, "%llu %llu %llu %llu", &t[0], &t[1], &t[2], &t[3]) != 4)
+		return;
+	for (int i = 0; i < 4; i++)
+		phase_mark_at(names[i], t[i]);
+}
+
 /*
  * Talk to the init half until it is READY (create) or has exec'd (exec: the
  * socket closes on execve).  Serves hooks and the seccomp listener.
@@ -70,8 +84,10 @@ int container_serve_init(struct container *c, const struct spec *s, pid_t pid, i
 		if (r == 0) {
 			int status;
 
-			if (exec_mode)
+			if (exec_mode) {
+				phase_mark("init: join, setup, execve");
 				return 0; /* the socket closed on a successful execve */
+			}
 			if (waitpid(pid, &status, WNOHANG) == pid) {
 				char why[64];
 
@@ -118,6 +134,8 @@ int container_serve_init(struct container *c, const struct spec *s, pid_t pid, i
 			break;
 		}
 		case SYNC_READY:
+			if (phase_on())
+				init_phases(m.text);
 			return 0;
 		default: /* SYNC_ERROR: init_may_say let nothing else through */
 			return kerr_set(err, "%s", m.text);

@@ -11,6 +11,7 @@
 
 #include "hooks.h"
 #include "log.h"
+#include "phase.h"
 #include "testpause.h"
 #include "util.h"
 
@@ -59,9 +60,13 @@ int container_start(struct container *c, struct kerr *err)
 	test_pause("start-after-open");
 	if (fifo_next(fd, c, false, err) < 0)
 		return -1;
+	phase_mark("start: fifo released");
 	unlink(path);
 	/* EOF once the init's end closes with its execve: the process runs */
-	return fifo_next(fd, c, true, err) < 0 ? -1 : 0;
+	if (fifo_next(fd, c, true, err) < 0)
+		return -1;
+	phase_mark("init: execve of the process");
+	return 0;
 }
 
 int container_poststart(struct container *c, const struct spec *s, struct kerr *err)

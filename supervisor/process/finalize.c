@@ -42,7 +42,7 @@ static int cwd_enter(const struct spec_process *p, const struct spec *s, bool *r
 	if (!cwd || !*cwd)
 		return 0;
 	/* only the container's own process: an exec's missing cwd is a chdir error (runc) */
-	if ((!s || p == &s->process) && util_mkdir_p(cwd, 0755, err) < 0 &&
+	if ((!s || p == &s->process) && cwd[strspn(cwd, "/")] && util_mkdir_p(cwd, 0755, err) < 0 &&
 	    err->errnum != EACCES && err->errnum != EPERM)
 		return kerr_wrap(err, "create cwd (\"%s\") %s", cwd, cwd_origin(p, s));
 	if (chdir(cwd) == 0)

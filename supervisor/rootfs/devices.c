@@ -105,13 +105,42 @@ static int device_unlink_symlink(int dir, const char *base, struct kerr *err)
 	return 0;
 }
 
-static int device_create(int rootfd, const struct device_node *d, bool bind,
+/*
+ * mknod first, a look only when something is in the way: one syscall less
+ * per node than a stat before each (6 default nodes).  A symlink there is
+ * removed and the node made in its place, as device_unlink_symlink() would.
+ * 1: made; 0: something else is there, kept; -1: mknod failed (errno);
+ * -2: *err set.
+ */
+static int device_mknod(int dir, const char *base, const struct device_node *d,
+			struct kerr *err)
+{
+	struct stat st;
+
+	if (mknodat(dir, base, d->type | (d->mode & 07777), d->dev) == 0)
+		return 1;
+	if (errno != EEXIST)
+		return -1;
+	if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return kerr_errno(err, errno, "stat"), -2;
+	if (!S_ISLNK(st.st_mode))
+		return 0; /* runc keeps what is there; masking checks /dev/null itself */
+	if (unlinkat(dir, base, 0) < 0)
+		return kerr_errno(err, errno, "remove the symlink"), -2;
+	if (mknodat(dir, base, d->type | (d->mode & 07777), d->dev) == 0)
+		return 1;
+	return errno == EEXIST ? 0 : -1;
+}
+
+/* devfd: the container's /dev, already resolved, for nodes right in it */
+static int device_create(int rootfd, int devfd, const struct device_node *d, bool bind,
 			 struct kerr *err)
 {
 	_cleanup_free_ char *parent = strdup(d->path);
-	_cleanup_close_ int dir = -1;
+	_cleanup_close_ int own = -1;
 	const char *base;
 	char *slash;
+	int dir, r;
 
 	if (!parent)
 		return kerr_errno(err, ENOMEM, "device");
@@ -120,18 +149,26 @@ static int device_create(int rootfd, const struct device_node *d, bool bind,
 	if (!*base)
 		return kerr_set(err, "not a device path");
 	*slash = '\0';
-	dir = pathres_mkdir_all(rootfd, parent[0] ? parent : "/", 0755, 0, err);
-	if (dir < 0 || device_unlink_symlink(dir, base, err) < 0)
-		return -1;
-	if (bind)
-		return device_bind(dir, base, d, err);
-	if (mknodat(dir, base, d->type | (d->mode & 07777), d->dev) < 0) {
-		if (errno == EEXIST)
-			return 0; /* runc keeps what is there; masking checks /dev/null itself */
-		if (errno == EPERM)
-			return device_bind(dir, base, d, err);
-		return kerr_errno(err, errno, "mknod");
+	if (devfd >= 0 && strcmp(parent, "/dev") == 0) {
+		dir = devfd;
+	} else {
+		own = pathres_mkdir_all(rootfd, parent[0] ? parent : "/", 0755, 0, err);
+		if (own < 0)
+			return -1;
+		dir = own;
 	}
+	if (bind) {
+		if (device_unlink_symlink(dir, base, err) < 0)
+			return -1;
+		return device_bind(dir, base, d, err);
+	}
+	r = device_mknod(dir, base, d, err);
+	if (r == 0 || r == -2)
+		return r == 0 ? 0 : -1;
+	if (r < 0 && errno == EPERM)
+		return device_bind(dir, base, d, err);
+	if (r < 0)
+		return kerr_errno(err, errno, "mknod");
 	if (fchownat(dir, base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
 		return kerr_errno(err, errno, "chown");
 	if (fchmodat(dir, base, d->mode & 07777, 0) < 0)
@@ -176,13 +213,10 @@ static bool spec_has_device(const struct spec *s, const char *path)
 	return false;
 }
 
-static int dev_links_make(int rootfd, struct kerr *err)
+static int dev_links_make(int dev, struct kerr *err)
 {
-	_cleanup_close_ int dev = pathres_mkdir_all(rootfd, "/dev", 0755, 0, err);
 	struct stat st;
 
-	if (dev < 0)
-		return -1;
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 		if (symlinkat(dev_links[i].target, dev, dev_links[i].name) < 0 &&
 		    errno != EEXIST)
@@ -202,24 +236,25 @@ static int dev_links_make(int rootfd, struct kerr *err)
  * /dev itself must be a real directory: the nodes and links below are the
  * runtime's, and a /dev symlink would put them where the image chose, and
  * have anything walking "$rootfs/dev" on the host follow it out
- * (CVE-2026-41579).  Made when the image has none.
+ * (CVE-2026-41579).  Made when the image has none.  Its fd serves every
+ * node and link made right in /dev: one lookup instead of one per node.
  */
-static int dev_dir_check(int rootfd, struct kerr *err)
+static int dev_dir_open(int rootfd, struct kerr *err)
 {
-	_cleanup_close_ int dev = pathres_mkdir_all(rootfd, "/dev", 0755,
-						    PATHRES_NO_SYMLINKS, err);
+	int dev = pathres_mkdir_all(rootfd, "/dev", 0755, PATHRES_NO_SYMLINKS, err);
 
 	if (dev < 0 && err->errnum == ELOOP)
 		return kerr_set(err, "/dev is a symlink in the rootfs: the devices must be "
 				     "made in a real directory");
-	return dev < 0 ? -1 : 0;
+	return dev;
 }
 
 int devices_setup(const struct rootfs_opts *o, int rootfd, struct kerr *err)
 {
 	const struct spec *s = o->spec;
+	_cleanup_close_ int dev = dev_dir_open(rootfd, err);
 
-	if (dev_dir_check(rootfd, err) < 0)
+	if (dev < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
 		const struct default_device *dd = &default_devices[i];
@@ -228,7 +263,7 @@ int devices_setup(const struct rootfs_opts *o, int rootfd, struct kerr *err)
 
 		if (spec_has_device(s, dd->path))
 			continue;
-		if (device_create(rootfd, &n, o->new_userns, err) < 0)
+		if (device_create(rootfd, dev, &n, o->new_userns, err) < 0)
 			return kerr_wrap(err, "device %s", dd->path);
 	}
 	for (size_t i = 0; s->has_linux && i < s->linux_.n_devices; i++) {
@@ -245,8 +280,8 @@ int devices_setup(const struct rootfs_opts *o, int rootfd, struct kerr *err)
 			return kerr_set(err, "device %s: not a device path", sd->path);
 		n.path = path;
 		if (spec_device_node(sd, &n, err) < 0 ||
-		    device_create(rootfd, &n, o->new_userns, err) < 0)
+		    device_create(rootfd, dev, &n, o->new_userns, err) < 0)
 			return kerr_wrap(err, "device %s", sd->path);
 	}
-	return dev_links_make(rootfd, err);
+	return dev_links_make(dev, err);
 }

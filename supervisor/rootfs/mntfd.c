@@ -93,6 +93,14 @@ int mntfd_set_propagation(int fd, const struct mount_opts *mo, struct kerr *err)
 	return 0;
 }
 
+uint64_t mntfd_attr_from_ms(unsigned long ms)
+{
+	return ((ms & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0) |
+	       ((ms & MS_NOSUID) ? MOUNT_ATTR_NOSUID : 0) |
+	       ((ms & MS_NODEV) ? MOUNT_ATTR_NODEV : 0) |
+	       ((ms & MS_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0);
+}
+
 int mntfd_setattr(int fd, bool recursive, uint64_t set, uint64_t clr, int userns_fd,
 		  struct kerr *err)
 {

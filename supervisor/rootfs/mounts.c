@@ -90,6 +90,12 @@ static int dest_reopen(const struct mount_ctx *c, struct kerr *err)
 	return pathres_open(c->rootfd, c->dest, O_DIRECTORY, 0, err);
 }
 
+/* Whether mount_finish() has anything to do (else no fd of the new mount is needed). */
+static bool mount_finish_needed(const struct mount_ctx *c)
+{
+	return c->mo.rec_set || c->mo.rec_clr || c->mo.n_propagation;
+}
+
 /* After the mount exists: recursive attributes, then propagation. */
 static int mount_finish(const struct mount_ctx *c, int mntfd, struct kerr *err)
 {
@@ -120,18 +126,27 @@ static int tmpfs_mode_data(const char *data, int dst, char **out, struct kerr *e
 	return 0;
 }
 
-/* A filesystem mounted with mount(2) onto the fd of its destination. */
-static int mount_fs(const struct mount_ctx *c, unsigned long flags, unsigned pflags,
+/*
+ * A filesystem mounted with mount(2) onto the fd of its destination (known:
+ * resolved by the caller already, else -1).  Resolved again after the mount
+ * only when mount_finish() needs the new mount: one openat2 and one close
+ * fewer for a plain /proc, /dev, /dev/pts...
+ */
+static int mount_fs(const struct mount_ctx *c, unsigned long flags, unsigned pflags, int known,
 		    struct kerr *err)
 {
-	_cleanup_close_ int dst = -1;
+	_cleanup_close_ int own = -1;
 	_cleanup_close_ int olddir = -1;
 	_cleanup_close_ int newfd = -1;
 	_cleanup_free_ char *data = NULL;
 	const char *type = c->m->type;
 	char p[32];
+	int dst = known;
 
-	dst = pathres_mkdir_all(c->rootfd, c->dest, 0755, pflags, err);
+	if (dst < 0) {
+		own = pathres_mkdir_all(c->rootfd, c->dest, 0755, pflags, err);
+		dst = own;
+	}
 	if (dst < 0 || dest_fd_check(c, dst, false, err) < 0)
 		return -1;
 	if (c->mo.tmpcopyup) {
@@ -146,6 +161,8 @@ static int mount_fs(const struct mount_ctx *c, unsigned long flags, unsigned pfl
 	if (mount(c->m->source ? c->m->source : type, mntfd_path(dst, p), type, flags,
 		  data ? data : c->mo.data) < 0)
 		return kerr_errno(err, errno, "mount %s", type);
+	if (olddir < 0 && !mount_finish_needed(c))
+		return 0;
 	newfd = dest_reopen(c, err);
 	if (newfd < 0)
 		return -1;
@@ -231,24 +248,27 @@ static int mount_bind(const struct mount_ctx *c, struct kerr *err)
 /*
  * /proc, /sys and /dev belong to the runtime: they are mounted on real
  * directories only, never where a symlink of the image leads, even inside
- * it (CVE-2023-27561, CVE-2026-41579).  Made when missing.
+ * it (CVE-2023-27561, CVE-2026-41579).  Made when missing.  Returns the
+ * directory's fd, which the mount reuses: the same lookup
+ * (PATHRES_NO_SYMLINKS) it would do again.
  */
-static int real_dir_check(const struct mount_ctx *c, struct kerr *err)
+static int real_dir_open(const struct mount_ctx *c, struct kerr *err)
 {
-	_cleanup_close_ int probe = pathres_mkdir_all(c->rootfd, c->dest, 0755,
-						      PATHRES_NO_SYMLINKS, err);
+	int probe = pathres_mkdir_all(c->rootfd, c->dest, 0755, PATHRES_NO_SYMLINKS, err);
 
 	if (probe < 0 && err->errnum == ELOOP)
 		return kerr_set(err, "%s (or a directory above it) is a symlink in the rootfs: "
 				     "%s must be mounted on a real directory",
 				c->dest, c->m->type ? c->m->type : "it");
-	return probe < 0 ? -1 : 0;
+	return probe;
 }
 
 /* proc and sysfs land on real directories only (CVE-2023-27561 family). */
 static int mount_proc_sys(const struct mount_ctx *c, struct kerr *err)
 {
-	if (real_dir_check(c, err) < 0)
+	_cleanup_close_ int dir = real_dir_open(c, err);
+
+	if (dir < 0)
 		return -1;
 	if (str_eq(c->m->type, "sysfs")) {
 		struct mount_ctx rc = *c;
@@ -256,7 +276,7 @@ static int mount_proc_sys(const struct mount_ctx *c, struct kerr *err)
 		if (c->o->new_netns) {
 			struct kerr first;
 
-			if (mount_fs(c, c->mo.flags, PATHRES_NO_SYMLINKS, &first) == 0)
+			if (mount_fs(c, c->mo.flags, PATHRES_NO_SYMLINKS, dir, &first) == 0)
 				return 0;
 			/* a user namespace not owning the net ns may not mount sysfs (runc) */
 			if (first.errnum != EPERM) {
@@ -273,7 +293,7 @@ static int mount_proc_sys(const struct mount_ctx *c, struct kerr *err)
 		}
 		return mount_bind_from(&rc, AT_FDCWD, "/sys", true, rc.mo.flags, err);
 	}
-	return mount_fs(c, c->mo.flags, PATHRES_NO_SYMLINKS, err);
+	return mount_fs(c, c->mo.flags, PATHRES_NO_SYMLINKS, dir, err);
 }
 
 /* ---- cgroup ---- */
@@ -334,8 +354,52 @@ static int mount_cgroup_v2(const struct mount_ctx *c, struct kerr *err)
 }
 
 /*
+ * The flags of every hierarchy's bind at once: one recursive mount_setattr
+ * over the tmpfs instead of one MS_BIND|MS_REMOUNT per hierarchy.  It sets
+ * and clears what such a remount does (atime kept); on the tmpfs, which has
+ * exactly sub, it changes nothing unless nosymfollow was asked for.  Then,
+ * and on EPERM (flags a user namespace locked), each bind the old way.
+ */
+static int cgroup_v1_flags(const struct mount_ctx *c, int tmp, unsigned long flags,
+			   struct kerr *err)
+{
+	unsigned long sub = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	uint64_t set = mntfd_attr_from_ms(sub);
+	uint64_t clr = (mntfd_attr_from_ms(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC) & ~set) |
+		       MOUNT_ATTR_NOSYMFOLLOW;
+	struct kerr first;
+
+	if (!(flags & MS_NOSYMFOLLOW)) {
+		if (mntfd_setattr(tmp, true, set, clr, -1, &first) == 0)
+			return 0;
+		if (first.errnum != EPERM) {
+			*err = first;
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < c->o->n_cgroups_v1; i++) {
+		const char *name = c->o->cgroups_v1[i].controller;
+		_cleanup_close_ int sd = -1;
+
+		if (strncmp(name, "name=", 5) == 0)
+			name += 5;
+		sd = openat(tmp, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sd < 0)
+			return kerr_errno(err, errno, "open %s", name);
+		if (mntfd_remount_bind(sd, sub, err) < 0)
+			return kerr_wrap(err, "%s", c->o->cgroups_v1[i].controller);
+	}
+	return 0;
+}
+
+/*
  * cgroup v1: a tmpfs holding, per hierarchy, a bind of the container's own
  * cgroup; "cpu,cpuacct" also reachable as "cpu" and "cpuacct" (links).
+ * Each clone goes straight onto tmp/name, made just now in a tmpfs nobody
+ * else reaches yet: no fd for it.  With cgroup_v1_flags: 63 -> 37 syscalls
+ * for 9 hierarchies (strace -f of `kura run`), the container's mountinfo
+ * the same but for mount ids.  Every clone is attached: closing a detached
+ * one would cost an RCU grace period.
  */
 static int mount_cgroup_v1(const struct mount_ctx *c, struct kerr *err)
 {
@@ -357,20 +421,17 @@ static int mount_cgroup_v1(const struct mount_ctx *c, struct kerr *err)
 	for (size_t i = 0; i < c->o->n_cgroups_v1; i++) {
 		const struct rootfs_cgroup_v1 *cg = &c->o->cgroups_v1[i];
 		const char *name = cg->controller;
-		_cleanup_close_ int sd = -1;
 		_cleanup_close_ int tree = -1;
 
 		if (strncmp(name, "name=", 5) == 0)
 			name += 5;
 		if (mkdirat(tmp, name, 0755) < 0 && errno != EEXIST)
 			return kerr_errno(err, errno, "mkdir %s", name);
-		sd = openat(tmp, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sd < 0)
-			return kerr_errno(err, errno, "open %s", name);
 		tree = mntfd_clone(AT_FDCWD, cg->host_path, false, err);
-		if (tree < 0 || mntfd_attach(tree, sd, err) < 0 ||
-		    (sub && mntfd_remount_bind(tree, sub, err) < 0))
+		if (tree < 0)
 			return kerr_wrap(err, "%s", cg->controller);
+		if (move_mount(tree, "", tmp, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return kerr_errno(err, errno, "%s: move_mount", cg->controller);
 		if (strchr(name, ',')) {
 			_cleanup_free_ char *list = strdup(name);
 			char *save = NULL;
@@ -382,6 +443,8 @@ static int mount_cgroup_v1(const struct mount_ctx *c, struct kerr *err)
 					return kerr_errno(err, errno, "symlink %s", t);
 		}
 	}
+	if (sub && c->o->n_cgroups_v1 && cgroup_v1_flags(c, tmp, flags, err) < 0)
+		return -1;
 	if ((flags & MS_RDONLY) &&
 	    mount(NULL, mntfd_path(tmp, p), NULL, MS_REMOUNT | flags, "mode=755") < 0)
 		return kerr_errno(err, errno, "remount read-only");
@@ -395,6 +458,7 @@ static int mount_entry(const struct rootfs_opts *o, int rootfd, const struct spe
 {
 	struct mount_ctx c = { .o = o, .rootfd = rootfd, .m = m };
 	_cleanup_free_ char *dest = NULL;
+	_cleanup_close_ int devdir = -1;
 	bool is_bind;
 	int r;
 
@@ -414,7 +478,7 @@ static int mount_entry(const struct rootfs_opts *o, int rootfd, const struct spe
 		return kerr_set(err, "%s cannot be mounted because it is inside /proc", dest);
 	}
 	/* whatever is mounted at /dev, bind included: never through a symlink */
-	if (strcmp(dest, "/dev") == 0 && real_dir_check(&c, err) < 0) {
+	if (strcmp(dest, "/dev") == 0 && (devdir = real_dir_open(&c, err)) < 0) {
 		mountopts_free(&c.mo);
 		return -1;
 	}
@@ -429,7 +493,7 @@ static int mount_entry(const struct rootfs_opts *o, int rootfd, const struct spe
 	else if (str_eq(m->type, "mqueue")) {
 		struct kerr first;
 
-		r = mount_fs(&c, c.mo.flags, 0, &first);
+		r = mount_fs(&c, c.mo.flags, 0, -1, &first);
 		/* no new IPC namespace of its own (rootless): runc binds the host's */
 		if (r < 0 && first.errnum == EPERM)
 			r = mount_bind_from(&c, AT_FDCWD, "/dev/mqueue", false,
@@ -439,9 +503,9 @@ static int mount_entry(const struct rootfs_opts *o, int rootfd, const struct spe
 	} else if (strcmp(dest, "/dev") == 0)
 		/* read-only only once the devices are made: rootfs_finalize() */
 		r = mount_fs(&c, c.mo.flags & ~(unsigned long)MS_RDONLY, PATHRES_NO_SYMLINKS,
-			     err);
+			     devdir, err);
 	else
-		r = mount_fs(&c, c.mo.flags, 0, err);
+		r = mount_fs(&c, c.mo.flags, 0, -1, err);
 	mountopts_free(&c.mo);
 	return r;
 }
@@ -513,8 +577,8 @@ static int rootfs_prepare_(const struct rootfs_opts *o, struct kerr *err)
 							      : "(none)");
 	if (devices_needed(s) && devices_setup(o, rootfd, err) < 0)
 		return -1;
-	/* runc makes process.cwd, so images without it still start */
-	if (s->has_process && s->process.cwd) {
+	/* runc makes process.cwd, so images without it still start ("/" is there) */
+	if (s->has_process && s->process.cwd && s->process.cwd[strspn(s->process.cwd, "/")]) {
 		_cleanup_close_ int cwd = pathres_mkdir_all(rootfd, s->process.cwd, 0755, 0, err);
 
 		if (cwd < 0)

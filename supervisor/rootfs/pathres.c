@@ -265,6 +265,30 @@ int pathres_open(int rootfd, const char *path, int oflags, unsigned flags,
 	return take_fd(&fd);
 }
 
+/*
+ * The common miss: only the last component is missing (/dev/pts on a fresh
+ * /dev).  Its parent resolved by openat2, the directory made there and
+ * opened without following: 5 syscalls where the walk takes 11.  -1: not
+ * that case (the walk decides); -2: *err set.
+ */
+static int mkdir_last(int rootfd, const char *clean, mode_t mode, unsigned flags,
+		      struct kerr *err)
+{
+	const char *base = strrchr(clean, '/') + 1;
+	_cleanup_free_ char *parent = strndup(clean, (size_t)(base - clean));
+	_cleanup_close_ int dir = -1;
+
+	if (!parent || !*base)
+		return -1;
+	dir = openat2_in_root(rootfd, parent + 1, O_DIRECTORY, flags);
+	if (dir < 0)
+		return -1;
+	if (mkdirat(dir, base, mode) < 0 && errno != EEXIST)
+		return kerr_errno(err, errno, "mkdir %s: mkdir %s", clean, base), -2;
+	/* a symlink put there meanwhile fails O_DIRECTORY|O_NOFOLLOW: the walk takes it */
+	return openat(dir, base, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 int pathres_mkdir_all(int rootfd, const char *path, mode_t mode, unsigned flags,
 		      struct kerr *err)
 {
@@ -279,6 +303,11 @@ int pathres_mkdir_all(int rootfd, const char *path, mode_t mode, unsigned flags,
 		return take_fd(&fd);
 	if (errno != ENOENT && !openat2_refused(errno))
 		return kerr_errno(err, errno, "openat2 %s", clean);
+	if (errno == ENOENT) {
+		fd = mkdir_last(rootfd, clean, mode ? mode : 0755, flags, err);
+		if (fd >= 0 || fd == -2)
+			return fd >= 0 ? take_fd(&fd) : -1;
+	}
 	fd = walk_path(rootfd, clean, mode ? mode : 0755, 0, flags, false, err);
 	if (fd < 0)
 		return kerr_wrap(err, "mkdir %s", clean);

@@ -21,13 +21,11 @@
 static int root_pivot(const char *rootfs, struct kerr *err)
 {
 	_cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	_cleanup_close_ int newroot = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 
 	if (oldroot < 0)
 		return kerr_errno(err, errno, "open /");
-	if (newroot < 0)
-		return kerr_errno(err, errno, "open %s", rootfs);
-	if (fchdir(newroot) < 0)
+	/* the same lookup an open + fchdir would do, in one syscall */
+	if (chdir(rootfs) < 0)
 		return kerr_errno(err, errno, "chdir %s", rootfs);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return kerr_errno(err, errno, "pivot_root %s", rootfs);

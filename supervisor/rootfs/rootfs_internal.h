@@ -85,6 +85,8 @@ int mntfd_attach(int treefd, int targetfd, struct kerr *err);
  */
 int mntfd_remount_bind(int fd, unsigned long flags, struct kerr *err);
 int mntfd_set_propagation(int fd, const struct mount_opts *mo, struct kerr *err);
+/* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC as MOUNT_ATTR_* bits. */
+uint64_t mntfd_attr_from_ms(unsigned long ms);
 int mntfd_setattr(int fd, bool recursive, uint64_t set, uint64_t clr, int userns_fd,
 		  struct kerr *err);
 /* A user namespace holding the given maps, as an fd (for MOUNT_ATTR_IDMAP). */

@@ -33,15 +33,28 @@ struct spawn_req {
 	int n_keep_fds;
 	int data_fd;        /* passed to the init half as argv[3] */
 	/*
+	 * The container's cgroups, entered by the shim's own process before its
+	 * exec when cgroup_self: it writes "0" to each of cgroup_tasks (the v1
+	 * hierarchies' tasks files; cgroup_task_dirs name them in errors) and is
+	 * born in cgroup_fd (the v2 directory, or -1) by clone3
+	 * CLONE_INTO_CGROUP.  A process that moves itself through `tasks` takes
+	 * no global lock; kura writing its pid to cgroup.procs takes the
+	 * threadgroup rwsem and waits for an RCU grace period.
+	 */
+	const int *cgroup_tasks;
+	const char *const *cgroup_task_dirs;
+	int n_cgroup_tasks;
+	int cgroup_fd;
+	bool cgroup_self;
+	/*
 	 * Called with the shim's pid before the blob is sent, i.e. before the
-	 * shim unshares anything: kura puts it in the container's cgroups here,
-	 * so the init is born in them and a new cgroup ns is rooted there.
-	 * Not called when clone3 put the shim in cgroup_fd's cgroup already.
+	 * shim unshares anything, unless the shim entered its cgroups itself:
+	 * kura puts it in the container's cgroups here (--systemd-cgroup: the
+	 * unit is made around it), so the init is born in them and a new cgroup
+	 * ns is rooted there.
 	 */
 	int (*before_blob)(pid_t shim_pid, void *arg, struct kerr *err);
 	void *before_blob_arg;
-	/* v2 directory fd for clone3(CLONE_INTO_CGROUP) of the shim, or -1. */
-	int cgroup_fd;
 };
 
 struct spawn_result {

@@ -85,6 +85,16 @@ no_mount_left() {
 	! grep -q " ${TMP:-/nonexistent}" /proc/self/mountinfo
 }
 
+# no_cgroup_left: kura made this test's cgroups, kura must have removed them
+no_cgroup_left() {
+	local left
+	left=$(find /sys/fs/cgroup -maxdepth 6 -name "*$ID*" 2>/dev/null || true)
+	if [ -n "$left" ]; then
+		echo "left behind: $left" >&2
+		return 1
+	fi
+}
+
 # status_of [ID]: the status `kura state` reports (default: this test's $ID)
 status_of() {
 	kura state "${1:-$ID}" | jq -r .status

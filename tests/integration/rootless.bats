@@ -23,11 +23,7 @@ setup() {
 
 teardown() {
 	teardown_bundle
-	left=$(find /sys/fs/cgroup -maxdepth 6 -name "*$ID*" 2>/dev/null || true)
-	if [ -n "$left" ]; then
-		echo "left behind: $left" >&2
-		return 1
-	fi
+	no_cgroup_left
 }
 
 as_nobody() {

@@ -127,7 +127,7 @@ wait_status() {
 	return 1
 }
 
-# no_cgroup_left: no directory named after $ID in systemd's /sys/fs/cgroup
+# no_cgroup_left (over the helper's): none named after $ID in systemd's /sys/fs/cgroup
 no_cgroup_left() {
 	left=$(sd find /sys/fs/cgroup -name "*$ID*" 2>/dev/null || true)
 	[ -z "$left" ] || { echo "left: $left" >&2; return 1; }

@@ -25,41 +25,11 @@
 #include <linux/bpf.h>
 
 #include "cgroup_internal.h"
+#include "tmpdir.h"
 
-static char tmp[256];
-
-static int rm_cb(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(p);
-}
-
-static int tmp_setup(void **state)
-{
-	(void)state;
-	snprintf(tmp, sizeof(tmp), "/tmp/kura-test-cgroup.XXXXXX");
-	return mkdtemp(tmp) ? 0 : -1;
-}
-
-static int tmp_teardown(void **state)
-{
-	(void)state;
-	return nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-}
+TMPDIR_FIXTURE("cgroup")
 
 /* An empty control file, as cgroupfs would show it. */
-static void touch(const char *dir, const char *file)
-{
-	char p[512];
-	int fd;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, file);
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_true(fd >= 0);
-	close(fd);
-}
 
 static char *slurp(const char *dir, const char *file)
 {
@@ -341,8 +311,8 @@ static void test_v2_writes(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		touch(tmp, files[i]);
-	touch(tmp, "memory.high");
+		tmp_touch(tmp, files[i]);
+	tmp_touch(tmp, "memory.high");
 	r.memory.has_limit = true;
 	r.memory.limit = 100 << 20;
 	r.memory.has_swap = true;
@@ -421,7 +391,7 @@ static void test_v2_check_before_update(void **state)
 	int fd;
 
 	(void)state;
-	touch(tmp, "memory.max");
+	tmp_touch(tmp, "memory.max");
 	fd = open(strcat(strcpy((char[512]){ 0 }, tmp), "/memory.current"),
 		  O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	assert_true(fd >= 0);
@@ -474,16 +444,16 @@ static void test_v1_writes(void **state)
 	struct kerr err;
 
 	(void)state;
-	touch(mem, "memory.limit_in_bytes");
-	touch(mem, "memory.memsw.limit_in_bytes");
-	touch(mem, "memory.soft_limit_in_bytes");
-	touch(mem, "memory.swappiness");
-	touch(cpu, "cpu.shares");
-	touch(cpu, "cpu.cfs_period_us");
-	touch(cpu, "cpu.cfs_quota_us");
-	touch(pids, "pids.max");
-	touch(dev, "devices.allow");
-	touch(dev, "devices.deny");
+	tmp_touch(mem, "memory.limit_in_bytes");
+	tmp_touch(mem, "memory.memsw.limit_in_bytes");
+	tmp_touch(mem, "memory.soft_limit_in_bytes");
+	tmp_touch(mem, "memory.swappiness");
+	tmp_touch(cpu, "cpu.shares");
+	tmp_touch(cpu, "cpu.cfs_period_us");
+	tmp_touch(cpu, "cpu.cfs_quota_us");
+	tmp_touch(pids, "pids.max");
+	tmp_touch(dev, "devices.allow");
+	tmp_touch(dev, "devices.deny");
 	r.memory.has_limit = true;
 	r.memory.limit = 100 << 20;
 	r.memory.has_swap = true;
@@ -509,8 +479,11 @@ static void test_v1_writes(void **state)
 	assert_file(cpu, "cpu.cfs_quota_us", "20000");
 	assert_file(cpu, "cpu.cfs_period_us", "100000");
 	assert_file(pids, "pids.max", "42");
-	/* the files keep the last write: deny-all went first, the allow after */
-	assert_file(dev, "devices.deny", "a *:* rwm");
+	/*
+	 * one fd per file, each rule one write (a regular file keeps them all):
+	 * deny-all once (the spec's own deny-all repeats it), then the allow
+	 */
+	assert_file(dev, "devices.deny", "a");
 	assert_file(dev, "devices.allow", "c 1:3 rw");
 
 	/* a controller this host lacks: the field and the missing path are named */
@@ -621,7 +594,27 @@ static void test_create_nested_and_destroy(void **state)
 	snprintf(d, sizeof(d), "%s/pids/pre/kura/c1", tmp);
 	assert_string_equal(cg->h[0].path, d);
 	assert_int_equal(access(d, F_OK), 0);
-	assert_int_equal(cgroup_v2_fd(cg), -1); /* hybrid: no clone3 into it */
+	{
+		/* hybrid: the v1 tasks file to write "0" to, and the v2 dir for clone3 */
+		struct cgroup_entry e;
+		char t[600];
+
+		snprintf(t, sizeof(t), "%s/tasks", d);
+		assert_int_equal(cgroup_entry_open(cg, &e, &err), -1); /* no tasks file yet */
+		assert_non_null(strstr(err.msg, "join cgroup: open "));
+		assert_int_equal(e.n, 0);
+		assert_int_equal(e.v2_fd, -1);
+		close(open(t, O_WRONLY | O_CREAT, 0644));
+		assert_int_equal(cgroup_entry_open(cg, &e, &err), 0);
+		assert_true(e.self);
+		assert_int_equal(e.n, 1);
+		assert_string_equal(e.dirs[0], d);
+		assert_int_equal(write(e.tasks[0], "0", 1), 1);
+		assert_true(e.v2_fd >= 0);
+		cgroup_entry_close(&e);
+		assert_int_equal(e.v2_fd, -1);
+		assert_int_equal(unlink(t), 0);
+	}
 	assert_int_equal(cgroup_destroy(cg, &err), 0);
 	assert_int_equal(access(d, F_OK), -1);
 	snprintf(d, sizeof(d), "%s/pids/pre", tmp);
