@@ -18,8 +18,9 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wmissing-declarations -Wswitch-enum -Wno-unused-parameter \
             -Wno-format-truncation
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection
-INC      := -Isupervisor -Isupervisor/util -Isupervisor/cgroup -Isupervisor/rootfs \
-            -Isupervisor/process -Isupervisor/init -Isupervisor/cmd -Isupervisor/container -Isupervisor/spawn -Ispecs -Ibootstrap
+# includes name their module: "cgroup/cgroup.h", "specs/spec.h", "bootstrap/sync.h"
+# (a header of the same folder by its name); make layers checks the direction
+INC      := -I. -Isupervisor
 DEFS     := -D_GNU_SOURCE -DKURA_VERSION='"$(VERSION)"' -DKURA_COMMIT='"$(COMMIT)"' \
             -DKURA_LIBEXECDIR='"$(LIBEXECDIR)"'
 CFLAGS   ?= -O2 -g
@@ -98,7 +99,7 @@ $(B)/musl-include/.stamp:
 	@touch $@
 
 SHIM_CFLAGS := -Os -g -std=gnu11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong \
-               -Ibootstrap -I$(B)/musl-include -fno-asynchronous-unwind-tables
+               -I. -I$(B)/musl-include -fno-asynchronous-unwind-tables
 $(B)/shim-obj/%.o: %.c $(B)/musl-include/.stamp
 	@mkdir -p $(dir $@)
 	@[ -n "$(Q)" ] && echo "  MUSLCC  $<" || true

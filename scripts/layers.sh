@@ -1,6 +1,7 @@
 #!/bin/sh
 # make layers: print kura's include graph by module and fail on an include
-# that crosses the allowed direction (docs/architecture.md, "Layering").
+# that crosses the allowed direction (docs/architecture.md, "Layering"), or
+# that names a header of another folder without its folder.
 # A module is a folder (supervisor/cgroup -> cgroup) or, at the top of
 # supervisor/, a file's stem (supervisor/spawn.c -> spawn).
 # usage: scripts/layers.sh [REPO]
@@ -55,6 +56,17 @@ for f in $(find specs bootstrap shim supervisor -name '*.[ch]' | sort); do
 		inc=$(printf '%s' "$line" | sed 's/.*#include "\([^"]*\)".*/\1/')
 		h=$(awk -v b="${inc##*/}" '$1 == b { print $2; exit }' "$headers")
 		[ -n "$h" ] || continue
+		# a header of another folder is named with its folder ("cgroup/cgroup.h")
+		case "$inc" in
+		*/*) ;;
+		*)
+			if [ "${h%/*}" != "${f%/*}" ] && [ "${h%/*}" != supervisor ]; then
+				echo "layers: $f:$n: \"$inc\" is $h: name its folder" >&2
+				echo BAD
+				continue
+			fi
+			;;
+		esac
 		to=$(module_of "$h")
 		[ "$to" != "$from" ] || continue
 		case "$h" in

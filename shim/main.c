@@ -30,8 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bootstrap.h"
-#include "sync.h"
+#include "bootstrap/bootstrap.h"
+#include "bootstrap/sync.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

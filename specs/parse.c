@@ -276,6 +276,74 @@ int spec_parse_check(const char *text, size_t len, const char *file, struct spec
 	return c.n_errs ? -1 : 0;
 }
 
+struct spec_doc {
+	json_t *root;
+	struct pctx_big *big;
+	size_t n_big;
+	char *file;
+};
+
+struct spec_doc *spec_doc_load(const char *text, size_t len, const char *file,
+			       struct spec_errors *errs)
+{
+	struct spec_doc *d = calloc(1, sizeof(*d));
+	struct pctx c;
+
+	pctx_init(&c, file, errs);
+	if (!d || !(d->file = strdup(file))) {
+		free(d);
+		pctx_error(&c, "out of memory");
+		return NULL;
+	}
+	d->root = pctx_parse_json(&c, text, len);
+	if (!d->root) {
+		spec_doc_free(d);
+		return NULL;
+	}
+	/* the marks' table now belongs to the document */
+	d->big = c.big;
+	d->n_big = c.n_big;
+	return d;
+}
+
+int spec_doc_parse(const struct spec_doc *d, struct spec *out, struct spec_errors *errs)
+{
+	struct pctx c;
+
+	memset(out, 0, sizeof(*out));
+	pctx_init(&c, d->file, errs);
+	c.big = d->big;
+	c.n_big = d->n_big;
+	parse_spec_obj(&c, d->root, out);
+	if (c.n_errs) {
+		spec_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+json_t *spec_doc_root(const struct spec_doc *d)
+{
+	return d->root;
+}
+
+char *spec_doc_dump(const struct spec_doc *d, const json_t *j)
+{
+	struct pctx c = { .big = d->big, .n_big = d->n_big };
+
+	return pctx_dump_json(&c, j);
+}
+
+void spec_doc_free(struct spec_doc *d)
+{
+	if (!d)
+		return;
+	json_decref(d->root);
+	free(d->big);
+	free(d->file);
+	free(d);
+}
+
 int spec_parse_lenient(const char *text, size_t len, const char *file, struct spec *out,
 		       struct spec_errors *errs)
 {

@@ -123,6 +123,11 @@ void spec_parse_resources_obj(struct pctx *c, const json_t *obj, struct spec_res
  * is jansson's own.  Free the tree and the marks with pctx_json_free().
  */
 json_t *pctx_parse_json(struct pctx *c, const char *text, size_t len);
+/*
+ * j as compact JSON text with each mark of c written back as its literal;
+ * NULL with errno (ERANGE: a literal outside uint64) (parse_json.c).
+ */
+char *pctx_dump_json(const struct pctx *c, const json_t *j);
 void pctx_json_free(struct pctx *c, json_t *root);
 /* The integer outside int64 that the real v of the tree stands for, or NULL (parse_json.c). */
 const struct pctx_big *pctx_big_of(const struct pctx *c, const json_t *v);

@@ -6,6 +6,7 @@
  */
 #include "parse_internal.h"
 
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
@@ -253,3 +254,79 @@ const struct pctx_big *pctx_big_of(const struct pctx *c, const json_t *v)
 	return NULL;
 }
 
+
+/* The entry of c whose mark the number text tok (n bytes) writes, or NULL. */
+static const struct pctx_big *big_of_text(const struct pctx *c, const char *tok, size_t n)
+{
+	char num[64];
+	double d;
+
+	if (n >= sizeof(num))
+		return NULL;
+	memcpy(num, tok, n);
+	num[n] = '\0';
+	d = strtod(num, NULL);
+	for (size_t i = 0; i < c->n_big && d >= BIG_MARK_FLOOR; i++)
+		if (c->big[i].mark == d)
+			return &c->big[i];
+	return NULL;
+}
+
+/*
+ * jansson writes a real with 17 significant digits, which read back to the
+ * same double: each number token outside strings that reads as a mark is
+ * that mark, and its literal goes in its place.
+ */
+char *pctx_dump_json(const struct pctx *c, const json_t *j)
+{
+	char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *out;
+	size_t len, o = 0;
+
+	if (!text) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (!c->n_big)
+		return text;
+	len = strlen(text);
+	/* a mark (>= 22 bytes) never writes shorter than its uint64 (<= 20) */
+	out = malloc(len + 1);
+	if (!out) {
+		free(text);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < len;) {
+		const struct pctx_big *e;
+		size_t n = 1;
+
+		if (text[i] == '"') {
+			/* a string (or key), escapes and all: copied as it is */
+			while (i + n < len && text[i + n] != '"')
+				n += text[i + n] == '\\' ? 2 : 1;
+			n = i + n < len ? n + 1 : len - i;
+		} else if (text[i] == '-' || (text[i] >= '0' && text[i] <= '9')) {
+			while (i + n < len && strchr("0123456789+-.eE", text[i + n]))
+				n++;
+			e = big_of_text(c, text + i, n);
+			if (e && !e->fits_u64) {
+				free(text);
+				free(out);
+				errno = ERANGE;
+				return NULL;
+			}
+			if (e) {
+				o += (size_t)sprintf(out + o, "%llu", (unsigned long long)e->value);
+				i += n;
+				continue;
+			}
+		}
+		memcpy(out + o, text + i, n);
+		o += n;
+		i += n;
+	}
+	out[o] = '\0';
+	free(text);
+	return out;
+}

@@ -402,6 +402,24 @@ int spec_parse(const char *text, size_t len, const char *file, struct spec *out,
 int spec_load_file(const char *path, const char *file, struct spec *out,
 		   struct spec_errors *errs);
 
+/*
+ * A config.json read once, for a caller that needs both the spec and the
+ * JSON itself (`exec` builds its process from .process): the tree has every
+ * integer exact, an integer outside int64 standing in it for its literal
+ * (see specs/parse_json.c).  spec_doc_parse gives what spec_parse gives for
+ * the same text; spec_doc_dump writes any part of the tree as compact JSON
+ * with those literals back in place (NULL with errno: ENOMEM, or ERANGE for
+ * a literal outside uint64, which no field of the spec takes).
+ */
+struct spec_doc;
+struct json_t;
+struct spec_doc *spec_doc_load(const char *text, size_t len, const char *file,
+			       struct spec_errors *errs);
+int spec_doc_parse(const struct spec_doc *d, struct spec *out, struct spec_errors *errs);
+struct json_t *spec_doc_root(const struct spec_doc *d);
+char *spec_doc_dump(const struct spec_doc *d, const struct json_t *j);
+void spec_doc_free(struct spec_doc *d);
+
 /* The process JSON of `exec --process`, same rules as .process. */
 int spec_process_parse(const char *text, size_t len, const char *file,
 		       struct spec_process *out, struct spec_errors *errs);

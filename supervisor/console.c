@@ -5,7 +5,7 @@
  * SCM_RIGHTS carries exactly one fd, the master.
  */
 #include "console.h"
-#include "fdpass.h"
+#include "bootstrap/fdpass.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -20,8 +20,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "rootfs.h"
-#include "util.h"
+#include "rootfs/rootfs.h"
+#include "util/util.h"
 
 #define CONSOLE_NAME_MAX 4096
 

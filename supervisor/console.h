@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kerr.h"
+#include "util/kerr.h"
 
 /*
  * In the init half, after pivot_root: open /dev/pts/ptmx of the container's

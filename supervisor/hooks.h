@@ -3,8 +3,8 @@
 #ifndef KURA_HOOKS_H
 #define KURA_HOOKS_H
 
-#include "kerr.h"
-#include "spec.h"
+#include "util/kerr.h"
+#include "specs/spec.h"
 
 /*
  * Run the hooks of one list in order in the caller's namespaces; stops at the

@@ -10,11 +10,11 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "init.h"
-#include "log.h"
-#include "phase.h"
-#include "spec.h"
+#include "cmd/cmd.h"
+#include "init/init.h"
+#include "util/log.h"
+#include "util/phase.h"
+#include "specs/spec.h"
 #include "state.h"
 
 struct verb {

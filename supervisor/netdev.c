@@ -21,7 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "util/util.h"
 
 #define NETDEV_BUF 16384
 

@@ -8,8 +8,8 @@
 
 #include <sys/types.h>
 
-#include "kerr.h"
-#include "spec.h"
+#include "util/kerr.h"
+#include "specs/spec.h"
 
 /*
  * Move every device of s->linux_.netDevices into the network namespace of

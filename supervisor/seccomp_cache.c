@@ -27,9 +27,9 @@
 
 #include <seccomp.h>
 
-#include "process_seccomp.h"
+#include "process/process_seccomp.h"
 #include "seccomp_cache.h"
-#include "util.h"
+#include "util/util.h"
 
 #define CACHE_MAGIC "KURA-SECCOMP-1\n"
 #define CACHE_MAX_FILES 64

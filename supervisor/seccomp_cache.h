@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "kerr.h"
-#include "spec.h"
+#include "util/kerr.h"
+#include "specs/spec.h"
 
 /*
  * *out: a sealed memfd (above minfd) of the BPF program for the config's

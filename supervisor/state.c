@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroup.h"
-#include "spec.h"
-#include "util.h"
+#include "cgroup/cgroup.h"
+#include "specs/spec.h"
+#include "util/util.h"
 
 /*
  * runc's rule: ^[\w+-.]+$ ([A-Za-z0-9_+-.], 1.2 dropped the "," that 1.1's

@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "kerr.h"
+#include "util/kerr.h"
 
 struct cgroup;
 

@@ -17,7 +17,7 @@
 
 #include "cgroup_internal.h"
 #include "resctrl.h"
-#include "util.h"
+#include "util/util.h"
 
 void cgroup_free(struct cgroup *cg)
 {
@@ -414,60 +414,6 @@ int cgroup_enter(const struct cgroup *cg, pid_t pid, struct kerr *err)
 enum cgroup_mode cgroup_made_in(const struct cgroup *cg)
 {
 	return cg->mode;
-}
-
-void cgroup_entry_close(struct cgroup_entry *e)
-{
-	for (int i = 0; i < e->n; i++)
-		close(e->tasks[i]);
-	free(e->tasks);
-	free(e->dirs);
-	if (e->v2_fd >= 0)
-		close(e->v2_fd);
-	memset(e, 0, sizeof(*e));
-	e->v2_fd = -1;
-}
-
-static int entry_add(struct cgroup_entry *e, const struct cgroup_hier *h)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (!*h->controllers) {
-		e->v2_fd = open(h->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		return e->v2_fd;
-	}
-	snprintf(path, sizeof(path), "%s/tasks", h->path);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	e->dirs[e->n] = h->path;
-	e->tasks[e->n++] = fd;
-	return 0;
-}
-
-int cgroup_entry_open(const struct cgroup *cg, struct cgroup_entry *e, struct kerr *err)
-{
-	memset(e, 0, sizeof(*e));
-	e->v2_fd = -1;
-	/* with systemd the cgroup exists once systemd made the unit */
-	if (!cg || (cg->systemd && !cg->unit_started))
-		return 0;
-	e->tasks = calloc(cg->n ? cg->n : 1, sizeof(*e->tasks));
-	e->dirs = calloc(cg->n ? cg->n : 1, sizeof(*e->dirs));
-	if (!e->tasks || !e->dirs) {
-		cgroup_entry_close(e);
-		return kerr_errno(err, ENOMEM, "cgroup");
-	}
-	for (size_t i = 0; i < cg->n; i++) {
-		if (entry_add(e, &cg->h[i]) < 0) {
-			kerr_errno(err, errno, "join cgroup: open %s", cg->h[i].path);
-			cgroup_entry_close(e);
-			return -1;
-		}
-	}
-	e->self = true;
-	return 0;
 }
 
 long long cgroup_now_us(void)

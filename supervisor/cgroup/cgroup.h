@@ -13,8 +13,8 @@
 
 #include <jansson.h>
 
-#include "kerr.h"
-#include "spec.h"
+#include "util/kerr.h"
+#include "specs/spec.h"
 
 struct cgroup;
 

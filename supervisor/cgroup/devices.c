@@ -16,7 +16,7 @@
 #include <linux/bpf.h>
 
 #include "cgroup_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 /* What runc appends after the spec's rules (libcontainer/specconv AllowedDevices). */
 static const struct spec_device_cgroup default_rules[] = {

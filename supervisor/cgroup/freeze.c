@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "cgroup_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 /*
  * Both wait 3 s for the state to settle (the 300 x 10 ms they once slept),

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cgroup_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 int cgroup_write(const char *dir, const char *file, const char *val, struct kerr *err)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cgroup_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 /* The v1 controllers kura knows; named hierarchies other than systemd's are not ours. */
 static const char *const v1_known[] = {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 /* The directory whose cgroup.procs lists the container's processes. */
 static const char *procs_dir(const struct cgroup *cg)

@@ -6,7 +6,7 @@
 #include <jansson.h>
 
 #include "cgroup_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 static const char *mode_name(enum cgroup_mode m)
 {

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kerr.h"
-#include "spec.h"
+#include "util/kerr.h"
+#include "specs/spec.h"
 
 /*
  * The text of the group's schemata file: l3CacheSchema, then memBwSchema,

@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "cgroup_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 #define USER_HZ 100ULL /* cpuacct.stat counts in clock ticks */
 

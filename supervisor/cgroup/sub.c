@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "cgroup_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 /* The sub-path of one --cgroup value, relative ("" = the container's own); NULL on error. */
 static char *sub_path(const char *arg, const char *path, struct kerr *err)

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 
 #include "cgroup_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 int cgroup_systemd_check(struct kerr *err)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cgroup_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 /* systemd's unit name characters: [A-Za-z0-9:_.\-] (and \ escapes) */
 bool systemd_unit_chars_ok(const char *s)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cgroup_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 bool cgroup_hybrid_has(const struct cgroup *cg, const char *controller)
 {

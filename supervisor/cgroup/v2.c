@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cgroup_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 static int put(const char *dir, const char *ctl, const char *file, const char *val,
 	       const char *field, struct kerr *err)

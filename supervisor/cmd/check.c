@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "log.h"
-#include "preflight.h"
-#include "spec.h"
-#include "util.h"
+#include "util/log.h"
+#include "container/preflight.h"
+#include "specs/spec.h"
+#include "util/util.h"
 
 static void problem_add(struct spec_errors *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

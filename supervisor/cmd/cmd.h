@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#include "global.h"
+#include "util/global.h"
 
 typedef int (*cmd_fn)(struct kura_global *g, int argc, char **argv);
 

@@ -10,10 +10,10 @@
 
 #include "cmd.h"
 #include "console.h"
-#include "container.h"
-#include "log.h"
-#include "phase.h"
-#include "util.h"
+#include "container/container.h"
+#include "util/log.h"
+#include "util/phase.h"
+#include "util/util.h"
 
 enum { OPT_CONSOLE = 256, OPT_PIDFILE, OPT_NOPIVOT, OPT_NOKEYRING, OPT_PRESERVE, OPT_KEEP };
 

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 
 #include "cmd.h"
-#include "container.h"
-#include "log.h"
-#include "testpause.h"
+#include "container/container.h"
+#include "util/log.h"
+#include "util/testpause.h"
 
 /*
  * A create of the container is running (it holds the lock): refused

@@ -14,9 +14,9 @@
 
 #include <jansson.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "cmd.h"
-#include "log.h"
+#include "util/log.h"
 #include "state.h"
 
 /* Go's time.ParseDuration for one number and unit ("5s", "250ms", "1.5m"); bare = seconds. */

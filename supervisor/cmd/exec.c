@@ -15,9 +15,9 @@
 
 #include "cmd.h"
 #include "console.h"
-#include "container.h"
-#include "log.h"
-#include "util.h"
+#include "container/container.h"
+#include "util/log.h"
+#include "util/util.h"
 
 enum {
 	OPT_CONSOLE = 256, OPT_PIDFILE, OPT_CWD, OPT_NNP, OPT_PRESERVE, OPT_LABEL, OPT_APPARMOR,
@@ -176,13 +176,15 @@ static char *process_from_file(const char *file, bool *terminal, struct kerr *er
 	return checked(text, file, terminal, err);
 }
 
-/* .process of the container's config with the command-line flags over it. */
-static char *build_process(const char *config_text, size_t config_len,
-			   const struct exec_flags *f, int argc, char **argv, bool *terminal,
-			   struct kerr *err)
+/*
+ * .process of the container's config with the command-line flags over it,
+ * from config.json as read once (its integers exact: an rlimit of 2^64-1
+ * stays that).
+ */
+static char *build_process(const struct spec_doc *doc, const struct exec_flags *f, int argc,
+			   char **argv, bool *terminal, struct kerr *err)
 {
-	json_t *cfg, *p, *a;
-	json_error_t jerr;
+	json_t *p, *a;
 	char *out;
 
 	if (f->process_file)
@@ -191,17 +193,12 @@ static char *build_process(const char *config_text, size_t config_len,
 		kerr_set(err, "exec: a command is required (or --process FILE)");
 		return NULL;
 	}
-	cfg = json_loadb(config_text, config_len, 0, &jerr);
-	if (!cfg) {
-		kerr_set(err, "config.json: invalid JSON near line %d", jerr.line);
+	p = json_object_get(spec_doc_root(doc), "process");
+	p = json_is_object(p) ? json_deep_copy(p) : json_pack("{s:s, s:{}}", "cwd", "/", "user");
+	if (!p) {
+		kerr_set(err, "exec: out of memory");
 		return NULL;
 	}
-	p = json_object_get(cfg, "process");
-	if (json_is_object(p))
-		json_incref(p);
-	else
-		p = json_pack("{s:s, s:{}}", "cwd", "/", "user");
-	json_decref(cfg);
 	a = json_array();
 	for (int i = 0; i < argc; i++)
 		json_array_append_new(a, json_string(argv[i]));
@@ -215,8 +212,12 @@ static char *build_process(const char *config_text, size_t config_len,
 		json_decref(p);
 		return NULL;
 	}
-	out = json_dumps(p, JSON_COMPACT);
+	out = spec_doc_dump(doc, p);
 	json_decref(p);
+	if (!out && errno == ERANGE) {
+		kerr_set(err, "config.json: .process: an integer outside the range of every field");
+		return NULL;
+	}
 	return checked(out, "process", NULL, err);
 }
 
@@ -396,7 +397,8 @@ int cmd_exec(struct kura_global *g, int argc, char **argv)
 	struct container c;
 	struct kerr err;
 	_cleanup_free_ char *process = NULL;
-	_cleanup_free_ char *config_text = NULL; /* read once: process and container_exec */
+	_cleanup_free_ char *config_text = NULL; /* read once: the init half gets it too */
+	struct spec_doc *doc = NULL;              /* parsed once: process and container_exec */
 	char path[PATH_MAX];
 	int rc = exec_parse_flags(argc, argv, &f, &o);
 
@@ -414,17 +416,21 @@ int cmd_exec(struct kura_global *g, int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/config.json", c.dir);
 	config_text = util_read_file(path, &o.config_len, &err);
 	if (config_text)
-		process = build_process(config_text, o.config_len, &f, argc - optind - 1,
-					argv + optind + 1, &o.terminal, &err);
-	if (!config_text || !process) {
+		doc = container_config_doc(config_text, o.config_len, &err);
+	if (doc)
+		process = build_process(doc, &f, argc - optind - 1, argv + optind + 1, &o.terminal,
+					&err);
+	if (!process) {
 		log_error("%s", err.msg);
 		goto out;
 	}
 	o.config_text = config_text;
+	o.config_doc = doc;
 	o.process_json = process;
 	if (exec_terminal_ok(&o) == 0)
 		rc = exec_start(&c, &o);
 out:
+	spec_doc_free(doc);
 	state_free(&c);
 out_flags:
 	free(f.env);

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 
 #include "cmd.h"
-#include "log.h"
-#include "spec.h"
+#include "util/log.h"
+#include "specs/spec.h"
 
 static void add_strings(json_t *obj, const char *key, const char *const *v)
 {

@@ -4,11 +4,11 @@
 #include <signal.h>
 #include <stdlib.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "cmd.h"
-#include "container.h"
-#include "signals.h"
-#include "log.h"
+#include "container/container.h"
+#include "util/signals.h"
+#include "util/log.h"
 
 int cmd_kill(struct kura_global *g, int argc, char **argv)
 {

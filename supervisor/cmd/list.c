@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "log.h"
+#include "util/log.h"
 #include "state.h"
 
 static int name_cmp(const void *a, const void *b)

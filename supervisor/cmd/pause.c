@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `kura pause ID`, `kura resume ID`: freeze or thaw every process of a container. */
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "cmd.h"
-#include "log.h"
+#include "util/log.h"
 #include "state.h"
 #include "verb.h"
 

@@ -8,9 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "cmd.h"
-#include "log.h"
+#include "util/log.h"
 #include "state.h"
 
 /* Column of "PID" in a ps header line, counting whitespace-separated words. */

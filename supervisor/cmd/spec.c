@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
-#include "log.h"
-#include "spec.h"
-#include "util.h"
+#include "util/log.h"
+#include "specs/spec.h"
+#include "util/util.h"
 
 int cmd_spec(struct kura_global *g, int argc, char **argv)
 {

@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "container.h"
-#include "log.h"
-#include "util.h"
+#include "container/container.h"
+#include "util/log.h"
+#include "util/util.h"
 #include "verb.h"
 
 int cmd_start(struct kura_global *g, int argc, char **argv)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "cmd.h"
-#include "log.h"
+#include "util/log.h"
 #include "state.h"
 #include "verb.h"
 

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "cmd.h"
-#include "log.h"
+#include "util/log.h"
 #include "state.h"
-#include "util.h"
+#include "util/util.h"
 
 enum {
 	OPT_MEMORY = 256,

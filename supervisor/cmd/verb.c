@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "cmd.h"
-#include "log.h"
+#include "util/log.h"
 
 int verb_simple_args(const char *verb, int argc, char **argv, const char **id)
 {

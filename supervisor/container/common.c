@@ -15,9 +15,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "console.h"
-#include "util.h"
+#include "util/util.h"
 
 char *container_state_text(const struct container *c, const char *status)
 {
@@ -45,6 +45,28 @@ int container_parse_config(const char *text, size_t len, struct spec *s, struct 
 	return r;
 }
 
+struct spec_doc *container_config_doc(const char *text, size_t len, struct kerr *err)
+{
+	struct spec_errors errs = { 0 };
+	struct spec_doc *d = spec_doc_load(text, len, "config.json", &errs);
+
+	if (!d)
+		kerr_set(err, "%s", errs.n ? errs.msg[0] : "config.json: invalid");
+	spec_errors_free(&errs);
+	return d;
+}
+
+int container_parse_doc(const struct spec_doc *d, struct spec *s, struct kerr *err)
+{
+	struct spec_errors errs = { 0 };
+	int r = spec_doc_parse(d, s, &errs);
+
+	if (r < 0)
+		kerr_set(err, "%s", errs.n ? errs.msg[0] : "config.json: invalid");
+	spec_errors_free(&errs);
+	return r;
+}
+
 int container_load_spec(const struct container *c, struct spec *s, struct kerr *err)
 {
 	char path[PATH_MAX];
@@ -57,6 +79,24 @@ int container_load_spec(const struct container *c, struct spec *s, struct kerr *
 	if (!text)
 		return kerr_wrap(err, "config.json");
 	return container_parse_config(text, len, s, err);
+}
+
+int container_spawn(struct spawn_req *req, const struct cgroup *cg, struct spawn_result *res,
+		    struct kerr *err)
+{
+	struct cgroup_entry ce;
+	int r;
+
+	if (cgroup_entry_open(cg, &ce, err) < 0)
+		return -1;
+	req->cgroup_tasks = ce.tasks;
+	req->cgroup_task_dirs = ce.dirs;
+	req->n_cgroup_tasks = ce.n;
+	req->cgroup_fd = ce.v2_fd;
+	req->cgroup_self = ce.self;
+	r = spawn_start(req, res, err);
+	cgroup_entry_close(&ce);
+	return r;
 }
 
 int container_enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)

@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "global.h"
-#include "kerr.h"
-#include "spec.h"
+#include "util/global.h"
+#include "util/kerr.h"
+#include "specs/spec.h"
 #include "state.h"
 
 struct create_opts {
@@ -51,6 +51,7 @@ struct exec_opts {
 	const char *process_json; /* the effective .process, as JSON text */
 	const char *config_text;  /* the container's config.json, as read */
 	size_t config_len;
+	const struct spec_doc *config_doc; /* the same, parsed (container_config_doc) */
 	bool terminal;
 	const char *console_socket;
 	int console_fd;           /* foreground tty: kura's own socket end, or -1 */
@@ -77,6 +78,9 @@ int container_kill_wait(struct container *c, struct kerr *err);
  * caller has it parsed already (run), else NULL: read from the state dir.
  */
 int container_destroy(struct container *c, const struct spec *s, struct kerr *err);
+
+/* config.json text read once as a document (spec.h); the first error names the field. */
+struct spec_doc *container_config_doc(const char *text, size_t len, struct kerr *err);
 
 /* The spec stored at create, parsed (for hooks and exec). */
 int container_load_spec(const struct container *c, struct spec *s, struct kerr *err);

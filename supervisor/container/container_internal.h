@@ -8,9 +8,12 @@
 #include <sys/types.h>
 
 #include "container.h"
+#include "spawn/spawn.h"
 
 /* config.json's text, already read, parsed: the first error names the field. */
 int container_parse_config(const char *text, size_t len, struct spec *s, struct kerr *err);
+/* The spec of a document container_config_doc read: its first error names the field. */
+int container_parse_doc(const struct spec_doc *d, struct spec *s, struct kerr *err);
 
 /* The first fd kura may use: past stdio, the preserved fds and LISTEN_FDS. */
 int container_first_free_fd(int preserve_fds, long long *n_listen);
@@ -22,6 +25,12 @@ int container_console_fd(const char *path, int own_fd, int minfd, struct kerr *e
 int container_data_fd(const char *line, const char *config_text, size_t config_len, int minfd,
 		      struct kerr *err);
 
+/*
+ * spawn_start with the shim entering cg by itself (cgroup_entry_open): req's
+ * cgroup fields are filled here; req->before_blob does what it cannot.
+ */
+int container_spawn(struct spawn_req *req, const struct cgroup *cg, struct spawn_result *res,
+		    struct kerr *err);
 /* spawn_req.before_blob: the shim enters the cgroup arg (NULL: none). */
 int container_enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err);
 

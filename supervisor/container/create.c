@@ -18,17 +18,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "initdata.h"
-#include "log.h"
+#include "util/log.h"
 #include "netdev.h"
-#include "phase.h"
+#include "util/phase.h"
 #include "preflight.h"
-#include "rootfs.h"
+#include "rootfs/rootfs.h"
 #include "seccomp_cache.h"
-#include "spawn.h"
-#include "testpause.h"
-#include "util.h"
+#include "spawn/spawn.h"
+#include "util/testpause.h"
+#include "util/util.h"
 
 static bool rootless_without_cgroup(const struct kura_global *g, const struct spec *s,
 				    const struct kerr *err)
@@ -347,11 +347,6 @@ static int create_spawn(struct create_ctx *x, struct kerr *err)
 		if (x->idmap[i] >= 0)
 			keep[n_keep++] = x->idmap[i];
 	{
-		struct cgroup_entry ce;
-		int r;
-
-		if (cgroup_entry_open(x->c->cg, &ce, err) < 0)
-			return -1;
 		struct spawn_req req = {
 			.mode = SPAWN_CREATE,
 			.spec = s,
@@ -360,18 +355,11 @@ static int create_spawn(struct create_ctx *x, struct kerr *err)
 			.keep_fds = keep,
 			.n_keep_fds = n_keep,
 			.data_fd = data_fd,
-			.cgroup_tasks = ce.tasks,
-			.cgroup_task_dirs = ce.dirs,
-			.n_cgroup_tasks = ce.n,
-			.cgroup_fd = ce.v2_fd,
-			.cgroup_self = ce.self,
 			.before_blob = create_enter_cgroup,
 			.before_blob_arg = x,
 		};
 
-		r = spawn_start(&req, &x->res, err);
-		cgroup_entry_close(&ce);
-		if (r < 0)
+		if (container_spawn(&req, x->c->cg, &x->res, err) < 0)
 			return -1;
 	}
 	/* the init has its own copies */

@@ -10,12 +10,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "hooks.h"
-#include "log.h"
-#include "rootfs.h"
-#include "testpause.h"
-#include "util.h"
+#include "util/log.h"
+#include "rootfs/rootfs.h"
+#include "util/testpause.h"
+#include "util/util.h"
 
 /* SIGKILL what is left in the cgroup (nothing to do when nobody is). */
 static void cgroup_kill_remaining(const struct cgroup *cg)

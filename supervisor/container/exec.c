@@ -10,13 +10,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "initdata.h"
-#include "phase.h"
+#include "util/phase.h"
 #include "seccomp_cache.h"
-#include "spawn.h"
-#include "testpause.h"
-#include "util.h"
+#include "spawn/spawn.h"
+#include "util/testpause.h"
+#include "util/util.h"
 
 pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr *err)
 {
@@ -42,8 +42,8 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 		if (cgroup_sub(c->cg, o->cgroup_subs, o->n_cgroup_subs, &sub, err) < 0)
 			return -1;
 	}
-	/* the config `exec` read once: parsed here, and it goes to the init half */
-	if (container_parse_config(o->config_text, o->config_len, &s, err) < 0) {
+	/* the config `exec` read and parsed once; its text goes to the init half */
+	if (container_parse_doc(o->config_doc, &s, err) < 0) {
 		cgroup_free(sub);
 		return -1;
 	}
@@ -86,11 +86,6 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 		keep[n_keep++] = seccomp_fd;
 	{
 		const struct cgroup *cg = sub ? sub : c->cg;
-		struct cgroup_entry ce;
-		int r;
-
-		if (cgroup_entry_open(cg, &ce, err) < 0)
-			goto fail;
 		struct spawn_req req = {
 			.mode = SPAWN_EXEC,
 			.spec = &s,
@@ -99,18 +94,11 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 			.n_keep_fds = n_keep,
 			.data_fd = data_fd,
 			/* the container's cgroups, or the --cgroup sub-cgroups */
-			.cgroup_tasks = ce.tasks,
-			.cgroup_task_dirs = ce.dirs,
-			.n_cgroup_tasks = ce.n,
-			.cgroup_fd = ce.v2_fd,
-			.cgroup_self = ce.self,
 			.before_blob = container_enter_cgroup,
 			.before_blob_arg = (void *)cg,
 		};
 
-		r = spawn_start(&req, &res, err);
-		cgroup_entry_close(&ce);
-		if (r < 0)
+		if (container_spawn(&req, cg, &res, err) < 0)
 			goto fail;
 	}
 	test_pause("exec-after-spawn");

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kerr.h"
+#include "util/kerr.h"
 
 enum initdata_mode {
 	INITDATA_CREATE = 1,

@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "util/util.h"
 
 /* The spec's type names for what NS_GET_NSTYPE answers. */
 static const char *ns_type_name(int clone_flag)

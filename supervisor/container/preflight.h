@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "kerr.h"
-#include "spec.h"
+#include "util/kerr.h"
+#include "specs/spec.h"
 
 /*
  * .linux.namespaces[i].path is a namespace file of the entry's type

@@ -10,8 +10,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "fdpass.h"
-#include "util.h"
+#include "bootstrap/fdpass.h"
+#include "util/util.h"
 
 /* Send the seccomp notify fd and the container process state to listenerPath. */
 int seccomp_notify_forward(const struct container *c, const struct spec *s, int notify_fd,

@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "hooks.h"
-#include "phase.h"
-#include "sync.h"
-#include "util.h"
+#include "util/phase.h"
+#include "bootstrap/sync.h"
+#include "util/util.h"
 
 /* Exit status of a child as text, for "init exited ..." messages. */
 static void describe_status(int status, char *buf, size_t len)

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "hooks.h"
-#include "log.h"
-#include "phase.h"
-#include "testpause.h"
-#include "util.h"
+#include "util/log.h"
+#include "util/phase.h"
+#include "util/testpause.h"
+#include "util/util.h"
 
 /*
  * The next event on the read end of the exec FIFO: 1 when bytes came, or

@@ -13,7 +13,7 @@
 
 #include "console.h"
 #include "container.h"
-#include "util.h"
+#include "util/util.h"
 
 int container_wait_forward(pid_t pid, int proxy_master, struct kerr *err)
 {

@@ -26,15 +26,15 @@
 #include "init.h"
 #include "console.h"
 #include "hooks.h"
-#include "initdata.h"
-#include "phase.h"
-#include "process.h"
-#include "rootfs.h"
-#include "spec.h"
-#include "process_seccomp.h"
-#include "sync.h"
-#include "testpause.h"
-#include "util.h"
+#include "container/initdata.h"
+#include "util/phase.h"
+#include "process/process.h"
+#include "rootfs/rootfs.h"
+#include "specs/spec.h"
+#include "process/process_seccomp.h"
+#include "bootstrap/sync.h"
+#include "util/testpause.h"
+#include "util/util.h"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
 #define KEYCTL_JOIN_SESSION_KEYRING 1
@@ -255,13 +255,23 @@ static bool signals_ignored(uint64_t *ign)
  */
 static void reset_signals(void)
 {
+	/*
+	 * The kernel's sigaction, raw: glibc's refuses the two signals it keeps
+	 * for itself (32 and 33), which a caller may still have left ignored.
+	 */
+	struct {
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		uint64_t mask;
+	} dfl = { .handler = SIG_DFL };
 	sigset_t none;
 	uint64_t ign = ~UINT64_C(0);
 
 	(void)signals_ignored(&ign);
-	for (int sig = 1; sig < NSIG && sig <= 64; sig++)
+	for (int sig = 1; sig <= 64; sig++)
 		if ((ign & (UINT64_C(1) << (sig - 1))) && sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+			(void)syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	/* kura blocks every signal while it creates; the container must not inherit that */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

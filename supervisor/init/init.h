@@ -2,7 +2,7 @@
 #ifndef KURA_INIT_H
 #define KURA_INIT_H
 
-#include "global.h"
+#include "util/global.h"
 
 /*
  * `kura init SYNCFD DATAFD`: the init half, exec'd by kura-shim inside the

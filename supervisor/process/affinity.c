@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "process_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 /* Far above any real machine; bounds the set we allocate from user input. */
 #define AFFINITY_MAX_CPU 8191

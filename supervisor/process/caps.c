@@ -14,7 +14,7 @@
 
 #include "caps.h"
 #include "process.h"
-#include "util.h"
+#include "util/util.h"
 
 struct cap_name {
 	const char *name;

@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-#include "kerr.h"
-#include "spec.h"
+#include "util/kerr.h"
+#include "specs/spec.h"
 
 /* The highest capability this kernel knows (/proc/sys/kernel/cap_last_cap). */
 int caps_last_cap(void);

@@ -10,7 +10,7 @@
 
 #include "process.h"
 #include "process_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 /* The IPC namespace owns these (ipc/ipc_sysctl.c, ipc/mq_sysctl.c). */
 static const char *const sysctl_ipc_keys[] = {

@@ -11,7 +11,7 @@
 
 #include "process.h"
 #include "process_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 /* Resolved by exec_resolve() before the seccomp filter and the exec FIFO. */
 static char exec_path[PATH_MAX];

@@ -14,7 +14,7 @@
 #include "process.h"
 #include "process_internal.h"
 #include "process_seccomp.h"
-#include "util.h"
+#include "util/util.h"
 
 /*
  * Where the cwd came from, for its errors: the container's own process is

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "process.h"
-#include "util.h"
+#include "util/util.h"
 
 char *process_passwd_home(const char *passwd, uint32_t uid)
 {

@@ -8,8 +8,8 @@
 
 #include <stdbool.h>
 
-#include "kerr.h"
-#include "spec.h"
+#include "util/kerr.h"
+#include "specs/spec.h"
 
 /*
  * Settings of the container (create mode only; exec joins them):

@@ -6,8 +6,8 @@
 #include <seccomp.h>
 #include <stdbool.h>
 
-#include "kerr.h"
-#include "spec.h"
+#include "util/kerr.h"
+#include "specs/spec.h"
 
 /*
  * Compile s into a filter context (not loaded): *out is the caller's to

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "process_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 static int fd_is_procfs(int fd)
 {

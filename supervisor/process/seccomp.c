@@ -12,8 +12,8 @@
 #include <linux/seccomp.h>
 
 #include "process_seccomp.h"
-#include "sync.h"
-#include "util.h"
+#include "bootstrap/sync.h"
+#include "util/util.h"
 
 #define SECCOMP_MAX_ARGS 6
 

@@ -17,7 +17,7 @@
 
 #include "process.h"
 #include "process_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 static int rlimits_apply(const struct spec_process *p, struct kerr *err)
 {

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "process_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 /* "deny" once a user namespace's owner wrote it (rootless): setgroups fails. */
 static bool setgroups_denied(void)

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "rootfs_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 int rootfs_bind_console(const char *slave_path, struct kerr *err)
 {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "rootfs_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 struct default_device {
 	const char *path;

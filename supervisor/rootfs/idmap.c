@@ -13,7 +13,7 @@
 #include <linux/mount.h>
 
 #include "rootfs_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 bool rootfs_wants_idmap(const struct spec_mount *m, const struct mount_opts *mo)
 {

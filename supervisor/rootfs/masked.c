@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "rootfs_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 /*
  * The container's /dev/null, but only if it really is the null device: a

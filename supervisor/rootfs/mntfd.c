@@ -20,9 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fdpass.h"
+#include "bootstrap/fdpass.h"
 #include "rootfs_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 const char *mntfd_path(int fd, char buf[static 32])
 {

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "rootfs_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 struct mount_ctx {
 	const struct rootfs_opts *o;

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "rootfs_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 #define PATHRES_MAX_LINKS 40
 #define PATHRES_MAX_DEPTH 256

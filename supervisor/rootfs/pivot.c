@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "rootfs_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 /*
  * pivot_root(".", "."): the old root ends up stacked under the new one and

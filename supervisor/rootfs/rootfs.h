@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kerr.h"
-#include "spec.h"
+#include "util/kerr.h"
+#include "specs/spec.h"
 
 struct rootfs_cgroup_v1 {
 	const char *controller; /* "memory", "cpu,cpuacct", "name=systemd" */

@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "kerr.h"
+#include "util/kerr.h"
 #include "rootfs.h"
-#include "spec.h"
+#include "specs/spec.h"
 
 /* ---- mountopts.c: the option table ---- */
 

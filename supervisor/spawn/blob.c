@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <linux/sched.h>
 
-#include "util.h"
+#include "util/util.h"
 
 void blob_parts_free(struct blob_parts *p)
 {

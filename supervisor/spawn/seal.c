@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <linux/mount.h>
 
-#include "util.h"
+#include "util/util.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U

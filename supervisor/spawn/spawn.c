@@ -23,10 +23,10 @@
 #include <linux/mount.h>
 #include <linux/sched.h>
 
-#include "bootstrap.h"
-#include "sync.h"
-#include "phase.h"
-#include "util.h"
+#include "bootstrap/bootstrap.h"
+#include "bootstrap/sync.h"
+#include "util/phase.h"
+#include "util/util.h"
 
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/asan_interface.h>

@@ -3,7 +3,7 @@
 #ifndef KURA_SPAWN_INTERNAL_H
 #define KURA_SPAWN_INTERNAL_H
 
-#include "bootstrap.h"
+#include "bootstrap/bootstrap.h"
 #include "spawn.h"
 
 /* The blob, and what kura keeps for itself: the id maps never go in the blob. */

@@ -8,7 +8,7 @@
  */
 #include <stdio.h>
 
-#include "cgroup_internal.h"
+#include "cgroup/cgroup_internal.h"
 #include "fuzz.h"
 
 /* path is mount or below it, lexically (both are clean) */

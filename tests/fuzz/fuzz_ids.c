@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "signals.h"
+#include "util/signals.h"
 #include "fuzz.h"
-#include "util.h"
+#include "util/util.h"
 
 /* digits only, non-empty, value at most max: the reference */
 static bool ref_udec(const char *s, size_t n, unsigned long long max, unsigned long long *v)

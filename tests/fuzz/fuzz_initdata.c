@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "fuzz.h"
-#include "initdata.h"
+#include "container/initdata.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "rootfs_internal.h"
+#include "rootfs/rootfs_internal.h"
 
 #define WALK_FD 900
 

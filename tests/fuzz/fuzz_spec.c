@@ -3,12 +3,13 @@
  * libFuzzer target: config.json and the process JSON of `exec -p` (and the
  * resources JSON of `update -r`) are bytes a user hands kura.  Every input is
  * parsed or refused with messages naming the file; whatever a parse made is
- * freed (LeakSanitizer checks); a parsed process obeys the spec's rules.
+ * freed (LeakSanitizer checks); a parsed process obeys the spec's rules; the
+ * document `exec` reads (spec_doc) agrees with the text and dumps exactly.
  */
 #include <stdio.h>
 
 #include "fuzz.h"
-#include "spec.h"
+#include "specs/spec.h"
 
 static void check_errors(int r, const struct spec_errors *e, const char *prefix)
 {
@@ -67,6 +68,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_errors(r, &e, "config.json: ");
 	spec_free(&s);
 	spec_errors_free(&e);
+
+	/*
+	 * `exec`: the document read once gives the same verdict as the text,
+	 * and any dump of it reads back to itself (big integers exact).
+	 */
+	{
+		struct spec_doc *d = spec_doc_load(text, size, "config.json", &e);
+		int rt = spec_parse(text, size, "config.json", &s, NULL);
+
+		check_errors(d ? 0 : -1, &e, "config.json: ");
+		spec_errors_free(&e);
+		if (rt == 0)
+			spec_free(&s);
+		if (d) {
+			char *out = spec_doc_dump(d, spec_doc_root(d));
+
+			FUZZ_ASSERT((spec_doc_parse(d, &s, NULL) == 0) == (rt == 0));
+			if (rt == 0)
+				spec_free(&s);
+			if (out) {
+				struct spec_doc *d2 = spec_doc_load(out, strlen(out), "config.json", NULL);
+				char *out2 = d2 ? spec_doc_dump(d2, spec_doc_root(d2)) : NULL;
+
+				FUZZ_ASSERT(out2 && strcmp(out, out2) == 0);
+				free(out2);
+				spec_doc_free(d2);
+				free(out);
+			}
+			spec_doc_free(d);
+		} else {
+			FUZZ_ASSERT(rt < 0);
+		}
+	}
 
 	r = spec_process_parse(text, size, "process.json", &p, &e);
 	check_errors(r, &e, "process.json: ");

@@ -329,6 +329,20 @@ teardown() {
 	[ "$output" = "from-process-file 1" ]
 }
 
+@test "exec: a config.json with RLIM_INFINITY (2^64-1, as engines send it) is read exactly" {
+	# jq would round the literal: it goes in as text
+	config_set '.process.rlimits = [{"type": "RLIMIT_CORE", "hard": 424242, "soft": 2048}]'
+	sed -i 's/424242/18446744073709551615/' "$BUNDLE/config.json"
+	kura run -d --bundle "$BUNDLE" "$ID"
+	run kura exec "$ID" sh -c 'ulimit -Hc; ulimit -Sc'
+	[ "$status" -eq 0 ]
+	[ "$output" = "unlimited
+4" ]
+	run kura exec --env A=1 "$ID" sh -c 'echo $A; ulimit -Hc'
+	[ "$output" = "1
+unlimited" ]
+}
+
 @test "exec: a --cwd that cannot be entered is blamed on exec, config.json's on config.json" {
 	kura run -d --bundle "$BUNDLE" "$ID" >/dev/null 2>&1
 	run kura exec --cwd /bin/sh/x "$ID" true

@@ -28,10 +28,10 @@
 #include <unistd.h>
 #include <linux/netlink.h>
 
-#include "bootstrap.h"
-#include "spawn.h"
-#include "spec.h"
-#include "sync.h"
+#include "bootstrap/bootstrap.h"
+#include "spawn/spawn.h"
+#include "specs/spec.h"
+#include "bootstrap/sync.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

@@ -20,9 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "caps.h"
-#include "process.h"
-#include "util.h"
+#include "process/caps.h"
+#include "process/process.h"
+#include "util/util.h"
 
 static void test_names_match_the_kernel_numbers(void **state)
 {

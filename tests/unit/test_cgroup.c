@@ -24,7 +24,7 @@
 #include <jansson.h>
 #include <linux/bpf.h>
 
-#include "cgroup_internal.h"
+#include "cgroup/cgroup_internal.h"
 #include "tmpdir.h"
 
 TMPDIR_FIXTURE("cgroup")

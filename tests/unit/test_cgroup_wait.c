@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup_internal.h"
+#include "cgroup/cgroup_internal.h"
 #include "tmpdir.h"
 
 TMPDIR_FIXTURE("cgwait")

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "hooks.h"
-#include "util.h"
+#include "util/util.h"
 
 struct hook_fixture {
 	char dir[64];

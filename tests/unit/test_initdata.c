@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "initdata.h"
+#include "container/initdata.h"
 
 static const char create_line[] =
 	"{\"mode\":\"create\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/rootfs\","

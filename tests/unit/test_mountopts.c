@@ -18,9 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "process_internal.h"
-#include "rootfs_internal.h"
-#include "util.h"
+#include "process/process_internal.h"
+#include "rootfs/rootfs_internal.h"
+#include "util/util.h"
 
 static int parse(struct mount_opts *mo, const char *csv)
 {

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "phase.h"
-#include "util.h"
+#include "util/log.h"
+#include "util/phase.h"
+#include "util/util.h"
 
 static char *report_of(void (*marks)(uint64_t t0))
 {

@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rootfs_internal.h"
-#include "util.h"
+#include "rootfs/rootfs_internal.h"
+#include "util/util.h"
 
 struct tree {
 	char dir[64];

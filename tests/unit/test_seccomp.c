@@ -23,10 +23,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "process_seccomp.h"
-#include "spec.h"
-#include "sync.h"
-#include "util.h"
+#include "process/process_seccomp.h"
+#include "specs/spec.h"
+#include "bootstrap/sync.h"
+#include "util/util.h"
 
 #define PODMAN_PROFILE "/usr/share/containers/seccomp.json"
 

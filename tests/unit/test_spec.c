@@ -24,9 +24,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "spec.h"
-#include "util.h"
+#include "cmd/cmd.h"
+#include "specs/spec.h"
+#include "util/util.h"
 
 #ifndef SPEC_TEST_DATA
 #define SPEC_TEST_DATA "tests/data"

@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "process.h"
-#include "resctrl.h"
+#include "process/process.h"
+#include "cgroup/resctrl.h"
 
 static void test_schemata_text(void **state)
 {

@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "signals.h"
-#include "spec.h"
-#include "util.h"
+#include "util/signals.h"
+#include "specs/spec.h"
+#include "util/util.h"
 
 static void test_uid_gid_accepted(void **state)
 {
