@@ -121,6 +121,7 @@ struct create_ctx {
 	int console_fd;
 	int seccomp_fd; /* the compiled filter */
 	int *idmap;     /* idmapped trees by .mounts index (-1: none); NULL when none */
+	int dev_nodes;  /* user namespace: the device nodes, made here (-1: none) */
 	struct spawn_result res;
 	bool made_dir;
 	uint64_t rootfs_mnt; /* mount id at the rootfs before the init binds it */
@@ -280,6 +281,18 @@ static int create_fds(struct create_ctx *x, struct kerr *err)
 	for (size_t i = 0; x->idmap && i < s->n_mounts; i++)
 		if (x->idmap[i] >= 0 && (x->idmap[i] = fd_move_above(x->idmap[i], x->minfd)) < 0)
 			return kerr_errno(err, errno, "idmapped mount");
+	/*
+	 * In a user namespace the init may not mknod: the nodes are made here,
+	 * as root of the host, for it to bind (a rootless kura cannot either:
+	 * the init binds the host's nodes then)
+	 */
+	if (spec_find_ns(s, SPEC_NS_USER) && geteuid() == 0 && devices_needed(s)) {
+		x->dev_nodes = rootfs_devices_tree(s, err);
+		if (x->dev_nodes < 0)
+			return -1;
+		if ((x->dev_nodes = fd_move_above(x->dev_nodes, x->minfd)) < 0)
+			return kerr_errno(err, errno, "device nodes");
+	}
 	/* the seccomp filter, compiled (or cached) here */
 	return seccomp_prepare(s, x->g->root, x->minfd, &x->seccomp_fd, err);
 }
@@ -299,6 +312,7 @@ static int create_data_fd(struct create_ctx *x, struct kerr *err)
 		.fifo_fd = x->fifo_fd,
 		.idmap_fds = x->idmap,
 		.n_idmap_fds = x->idmap ? x->s->n_mounts : 0,
+		.dev_nodes_fd = x->dev_nodes,
 		.console_fd = x->console_fd,
 		.seccomp_fd = x->seccomp_fd,
 		.preserve_fds = x->o->preserve_fds,
@@ -330,7 +344,7 @@ static int create_spawn(struct create_ctx *x, struct kerr *err)
 {
 	const struct spec *s = x->s;
 	_cleanup_close_ int data_fd = create_data_fd(x, err);
-	_cleanup_free_ int *keep = calloc(4 + (x->idmap ? s->n_mounts : 0), sizeof(int));
+	_cleanup_free_ int *keep = calloc(5 + (x->idmap ? s->n_mounts : 0), sizeof(int));
 	int n_keep = 0;
 
 	if (data_fd < 0)
@@ -343,6 +357,8 @@ static int create_spawn(struct create_ctx *x, struct kerr *err)
 		keep[n_keep++] = x->console_fd;
 	if (x->seccomp_fd >= 0)
 		keep[n_keep++] = x->seccomp_fd;
+	if (x->dev_nodes >= 0)
+		keep[n_keep++] = x->dev_nodes;
 	for (size_t i = 0; x->idmap && i < s->n_mounts; i++)
 		if (x->idmap[i] >= 0)
 			keep[n_keep++] = x->idmap[i];
@@ -448,7 +464,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 {
 	struct create_ctx x = {
 		.g = g, .o = o, .c = c, .s = s,
-		.fifo_fd = -1, .console_fd = -1, .seccomp_fd = -1,
+		.fifo_fd = -1, .console_fd = -1, .seccomp_fd = -1, .dev_nodes = -1,
 		.res = { .init_pid = -1, .sync_fd = -1 },
 	};
 	size_t i, n = sizeof(create_steps) / sizeof(create_steps[0]);
@@ -468,6 +484,7 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	util_closep(&x.fifo_fd);
 	util_closep(&x.console_fd);
 	util_closep(&x.seccomp_fd);
+	util_closep(&x.dev_nodes);
 	free(x.config_text);
 	return i < n ? -1 : 0;
 }

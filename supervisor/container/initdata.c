@@ -42,6 +42,7 @@ static const struct field fields[] = {
 	{ "fifoFd", F_FD, INITDATA_CREATE, AT(fifo_fd), 0, 3 },
 	{ "cgroupsV1", F_CGROUPS, INITDATA_CREATE, AT(cgroups_v1), AT(n_cgroups_v1), 0 },
 	{ "idmapFds", F_FDS, INITDATA_CREATE, AT(idmap_fds), AT(n_idmap_fds), 0 },
+	{ "devNodesFd", F_FD, INITDATA_CREATE, AT(dev_nodes_fd), 0, -1 },
 	{ "mntnsFd", F_FD, INITDATA_EXEC, AT(mntns_fd), 0, 3 },
 	/* its JSON text as a string: exact, whatever numbers it holds (2^64-1 rlimits) */
 	{ "process", F_STRING, INITDATA_EXEC, AT(process), 0, 0 },

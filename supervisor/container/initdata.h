@@ -38,6 +38,7 @@ struct initdata {
 	size_t n_cgroups_v1;
 	int *idmap_fds; /* idmapped trees by .mounts index, -1: none */
 	size_t n_idmap_fds;
+	int dev_nodes_fd; /* the device nodes kura made (user namespace), -1: none */
 	/* exec only */
 	int mntns_fd;
 	char *process; /* the process, its JSON text */

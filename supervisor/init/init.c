@@ -336,6 +336,7 @@ static void __attribute__((noreturn)) init_create(struct initdata *d, struct spe
 		.cgroups_v1 = cgv1,
 		.n_cgroups_v1 = d->n_cgroups_v1,
 		.cgroup_v2 = d->cgroup_v2,
+		.dev_nodes_fd = d->dev_nodes_fd,
 	};
 
 	/* the config kura made the trees for is this one: same mounts, same order */

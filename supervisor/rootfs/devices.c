@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -62,10 +64,15 @@ struct device_node {
 	gid_t gid;
 };
 
-/* The host's node bound onto a file at dir/base, never through a symlink there. */
-static int device_bind(int dir, const char *base, const struct device_node *d,
-		       struct kerr *err)
+/*
+ * A node bound onto a file at dir/base, never through a symlink there: the
+ * one kura made for it (node k of the tree at nodes, see
+ * rootfs_devices_tree), else the host's node of the same path.
+ */
+static int device_bind(int dir, const char *base, const struct device_node *d, int nodes,
+		       size_t k, struct kerr *err)
 {
+	char name[24];
 	_cleanup_close_ int dst = -1;
 	_cleanup_close_ int tree = -1;
 	struct stat st;
@@ -82,7 +89,9 @@ static int device_bind(int dir, const char *base, const struct device_node *d,
 		return kerr_errno(err, errno, "stat");
 	if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
 		return kerr_set(err, "a symlink or directory is in the way");
-	tree = mntfd_clone(AT_FDCWD, d->path, false, err);
+	snprintf(name, sizeof(name), "%zu", k);
+	tree = nodes >= 0 ? mntfd_clone(nodes, name, false, err)
+			  : mntfd_clone(AT_FDCWD, d->path, false, err);
 	if (tree < 0)
 		return -1;
 	return mntfd_attach(tree, dst, err);
@@ -134,7 +143,7 @@ static int device_mknod(int dir, const char *base, const struct device_node *d,
 
 /* devfd: the container's /dev, already resolved, for nodes right in it */
 static int device_create(int rootfd, int devfd, const struct device_node *d, bool bind,
-			 struct kerr *err)
+			 int nodes, size_t k, struct kerr *err)
 {
 	_cleanup_free_ char *parent = strdup(d->path);
 	_cleanup_close_ int own = -1;
@@ -160,13 +169,13 @@ static int device_create(int rootfd, int devfd, const struct device_node *d, boo
 	if (bind) {
 		if (device_unlink_symlink(dir, base, err) < 0)
 			return -1;
-		return device_bind(dir, base, d, err);
+		return device_bind(dir, base, d, nodes, k, err);
 	}
 	r = device_mknod(dir, base, d, err);
 	if (r == 0 || r == -2)
 		return r == 0 ? 0 : -1;
 	if (r < 0 && errno == EPERM)
-		return device_bind(dir, base, d, err);
+		return device_bind(dir, base, d, nodes, k, err);
 	if (r < 0)
 		return kerr_errno(err, errno, "mknod");
 	if (fchownat(dir, base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
@@ -249,13 +258,17 @@ static int dev_dir_open(int rootfd, struct kerr *err)
 	return dev;
 }
 
-int devices_setup(const struct rootfs_opts *o, int rootfd, struct kerr *err)
-{
-	const struct spec *s = o->spec;
-	_cleanup_close_ int dev = dev_dir_open(rootfd, err);
+/*
+ * Every node the container gets, in one order for kura and the init: the
+ * default devices the spec does not list, then linux.devices.  fn gets the
+ * node and its place k in that order.
+ */
+typedef int (*device_fn)(const struct device_node *n, size_t k, void *arg, struct kerr *err);
 
-	if (dev < 0)
-		return -1;
+static int devices_each(const struct spec *s, device_fn fn, void *arg, struct kerr *err)
+{
+	size_t k = 0;
+
 	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
 		const struct default_device *dd = &default_devices[i];
 		struct device_node n = { dd->path, S_IFCHR, makedev(dd->major, dd->minor),
@@ -263,7 +276,7 @@ int devices_setup(const struct rootfs_opts *o, int rootfd, struct kerr *err)
 
 		if (spec_has_device(s, dd->path))
 			continue;
-		if (device_create(rootfd, dev, &n, o->new_userns, err) < 0)
+		if (fn(&n, k++, arg, err) < 0)
 			return kerr_wrap(err, "device %s", dd->path);
 	}
 	for (size_t i = 0; s->has_linux && i < s->linux_.n_devices; i++) {
@@ -279,9 +292,81 @@ int devices_setup(const struct rootfs_opts *o, int rootfd, struct kerr *err)
 		if (strcmp(path, "/") == 0)
 			return kerr_set(err, "device %s: not a device path", sd->path);
 		n.path = path;
-		if (spec_device_node(sd, &n, err) < 0 ||
-		    device_create(rootfd, dev, &n, o->new_userns, err) < 0)
+		if (spec_device_node(sd, &n, err) < 0 || fn(&n, k++, arg, err) < 0)
 			return kerr_wrap(err, "device %s", sd->path);
 	}
+	return 0;
+}
+
+struct setup_ctx {
+	const struct rootfs_opts *o;
+	int rootfd, dev;
+};
+
+static int setup_one(const struct device_node *n, size_t k, void *arg, struct kerr *err)
+{
+	const struct setup_ctx *c = arg;
+
+	return device_create(c->rootfd, c->dev, n, c->o->new_userns, c->o->dev_nodes_fd, k, err);
+}
+
+int devices_setup(const struct rootfs_opts *o, int rootfd, struct kerr *err)
+{
+	_cleanup_close_ int dev = dev_dir_open(rootfd, err);
+	struct setup_ctx c = { o, rootfd, dev };
+
+	if (dev < 0 || devices_each(o->spec, setup_one, &c, err) < 0)
+		return -1;
 	return dev_links_make(dev, err);
+}
+
+/* The host id the container's id maps to (the host's root when unmapped). */
+static uint32_t host_id(const struct spec_idmap *m, size_t n, uint32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container_id && id - m[i].container_id < m[i].size)
+			return m[i].host_id + (id - m[i].container_id);
+	return 0;
+}
+
+struct tree_ctx {
+	int tree;
+	const struct spec *s;
+};
+
+/* Node k of the tree, owned by the host ids of the container's owner. */
+static int tree_one(const struct device_node *n, size_t k, void *arg, struct kerr *err)
+{
+	const struct tree_ctx *c = arg;
+	const struct spec_linux *lx = &c->s->linux_;
+	char name[24];
+
+	snprintf(name, sizeof(name), "%zu", k);
+	if (mknodat(c->tree, name, n->type | (n->mode & 07777), n->dev) < 0)
+		return kerr_errno(err, errno, "mknod");
+	if (fchownat(c->tree, name, host_id(lx->uid_mappings, lx->n_uid_mappings, n->uid),
+		     host_id(lx->gid_mappings, lx->n_gid_mappings, n->gid), 0) < 0)
+		return kerr_errno(err, errno, "chown");
+	/* mknod's mode went through our umask */
+	if (fchmodat(c->tree, name, n->mode & 07777, 0) < 0)
+		return kerr_errno(err, errno, "chmod");
+	return 0;
+}
+
+int rootfs_devices_tree(const struct spec *s, struct kerr *err)
+{
+	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	struct tree_ctx c = { -1, s };
+
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return kerr_errno(err, errno, "devices: tmpfs");
+	c.tree = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	if (c.tree < 0)
+		return kerr_errno(err, errno, "devices: fsmount");
+	if (devices_each(s, tree_one, &c, err) < 0) {
+		close(c.tree);
+		return -1;
+	}
+	return c.tree;
 }

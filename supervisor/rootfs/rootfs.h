@@ -42,7 +42,21 @@ struct rootfs_opts {
 	 * (rootfs_idmap_prepare), or -1; NULL when there are none.
 	 */
 	const int *idmap_fds;
+	/* with new_userns: the tree of nodes kura made (rootfs_devices_tree), or -1 */
+	int dev_nodes_fd;
 };
+
+/*
+ * In the supervisor, as root of the host, for a container with a user
+ * namespace: a detached tmpfs (nosuid, noexec) holding every device node
+ * the container gets (the defaults and linux.devices, named by their place
+ * in that order), owned by the host ids of their owners in the container.
+ * Inside the user namespace the init may not mknod; it binds each node from
+ * here, so a node need not exist on the host.  Returns its fd.
+ */
+int rootfs_devices_tree(const struct spec *s, struct kerr *err);
+/* true unless .mounts bind-mounts something onto /dev (then it is the user's). */
+bool devices_needed(const struct spec *s);
 
 /*
  * In the supervisor, as root of the host: the detached, idmapped trees of

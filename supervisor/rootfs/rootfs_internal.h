@@ -96,8 +96,6 @@ int mntfd_copy_tree(int srcdirfd, int dstdirfd, struct kerr *err);
 
 /* ---- devices.c ---- */
 
-/* true unless .mounts bind-mounts something onto /dev (then it is the user's). */
-bool devices_needed(const struct spec *s);
 int devices_setup(const struct rootfs_opts *o, int rootfd, struct kerr *err);
 
 /* ---- masked.c ---- */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # /dev of the container: default nodes, linux.devices, the /dev links, and
-# bind-mounted host nodes where mknod is impossible (user namespace).
+# in a user namespace, where the init may not mknod, nodes kura made on the
+# host side in a tmpfs of its own, bound in.
 
 load helpers
 
@@ -81,13 +82,26 @@ teardown() {
 	[ "$(ls -A "$TMP/mydev")" = only-this ]
 }
 
-@test "devices: in a user namespace the host's nodes are bind-mounted" {
+@test "devices: in a user namespace the nodes kura made are bind-mounted, nosuid and noexec" {
 	userns_config
 	in_container 'stat -c "%t:%T" /dev/null /dev/urandom; echo x > /dev/null && echo null-works; cat /proc/self/mountinfo'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "1:3" ]
 	[ "${lines[1]}" = "1:9" ]
 	[[ "$output" == *null-works* ]]
-	printf '%s\n' "$output" | awk '$5 == "/dev/null"' | grep -q .
+	printf '%s\n' "$output" | awk '$5 == "/dev/null" && $6 ~ /nosuid/ && $6 ~ /noexec/' | grep -q .
 	printf '%s\n' "$output" | awk '$5 == "/dev/tty"' | grep -q .
+}
+
+@test "devices: in a user namespace a node the host does not have is made, with its owner" {
+	[ ! -e /dev/kura-test-zero ]
+	userns_config
+	config_set '.linux.devices = [{"path": "/dev/kura-test-zero", "type": "c", "major": 1,
+		"minor": 5, "fileMode": 388, "uid": 7, "gid": 8}]'
+	in_container 'stat -c "%t:%T %a %u:%g" /dev/kura-test-zero; head -c 3 /dev/kura-test-zero | od -An -tx1'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "1:5 604 7:8" ]
+	[ "$(echo "${lines[1]}" | tr -d ' ')" = 000000 ]
+	# made in kura's own tmpfs, not on the host
+	[ ! -e /dev/kura-test-zero ]
 }

@@ -16,8 +16,8 @@ static const char create_line[] =
 	"{\"mode\":\"create\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/rootfs\","
 	"\"noPivot\":false,\"noNewKeyring\":true,\"cgroupV2\":false,\"fifoFd\":7,"
 	"\"cgroupsV1\":[{\"controller\":\"memory\",\"path\":\"/sys/fs/cgroup/memory/c1\"}],"
-	"\"idmapFds\":[-1,9],\"consoleSocketFd\":-1,\"seccompFd\":8,\"preserveFds\":1,"
-	"\"listenFds\":0}";
+	"\"idmapFds\":[-1,9],\"devNodesFd\":10,\"consoleSocketFd\":-1,\"seccompFd\":8,"
+	"\"preserveFds\":1,\"listenFds\":0}";
 
 static const char exec_line[] =
 	"{\"mode\":\"exec\",\"id\":\"c1\",\"mntnsFd\":5,"
@@ -45,6 +45,7 @@ static void decodes_create(void **state)
 	assert_int_equal(d.n_idmap_fds, 2);
 	assert_int_equal(d.idmap_fds[0], -1);
 	assert_int_equal(d.idmap_fds[1], 9);
+	assert_int_equal(d.dev_nodes_fd, 10);
 	assert_int_equal(d.preserve_fds, 1);
 	assert_null(d.process);
 	initdata_free(&d);
@@ -71,6 +72,7 @@ static void round_trips(void **state)
 		assert_int_equal(a.console_fd, b.console_fd);
 		assert_int_equal(a.listen_fds, b.listen_fds);
 		assert_int_equal(a.n_idmap_fds, b.n_idmap_fds);
+		assert_int_equal(a.dev_nodes_fd, b.dev_nodes_fd);
 		if (a.process)
 			assert_string_equal(a.process, b.process);
 		free(text);
@@ -98,6 +100,8 @@ static void refuses(void **state)
 		{ "\"bundle\":\"/b\"", "\"mntnsFd\":5", ".mntnsFd: not a field of create" },
 		{ "\"idmapFds\":[-1,9]", "\"idmapFds\":[-1,null]", ".idmapFds[1]" },
 		{ "\"idmapFds\":[-1,9]", "\"idmapFds\":{}", ".idmapFds: must be an array" },
+		{ "\"devNodesFd\":10,", "", ".devNodesFd: missing" },
+		{ "\"devNodesFd\":10", "\"devNodesFd\":-2", ".devNodesFd" },
 		{ "\"path\":\"/sys/fs/cgroup/memory/c1\"", "\"path\":\"rel\"", ".cgroupsV1[0]" },
 		{ "\"controller\":\"memory\",", "", ".cgroupsV1[0]" },
 		{ "\"id\":\"c1\"", "\"id\":\"c1\",\"id\":\"c2\"", "invalid JSON" },
