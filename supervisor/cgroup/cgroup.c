@@ -416,47 +416,6 @@ enum cgroup_mode cgroup_made_in(const struct cgroup *cg)
 	return cg->mode;
 }
 
-long long cgroup_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
-void cgroup_backoff_start(struct cgroup_backoff *b, long total_ms)
-{
-	b->end_us = cgroup_now_us() + (long long)total_ms * 1000;
-	b->step_us = CGROUP_BACKOFF_FIRST_US;
-}
-
-bool cgroup_backoff_next(struct cgroup_backoff *b, struct timespec *ts)
-{
-	long long left = b->end_us - cgroup_now_us();
-	long us = b->step_us;
-
-	if (left <= 0)
-		return false;
-	if (us > left)
-		us = (long)left;
-	ts->tv_sec = us / 1000000;
-	ts->tv_nsec = (us % 1000000) * 1000L;
-	if (b->step_us < CGROUP_BACKOFF_CAP_US)
-		b->step_us = b->step_us * 2 > CGROUP_BACKOFF_CAP_US ? CGROUP_BACKOFF_CAP_US
-								   : b->step_us * 2;
-	return true;
-}
-
-bool cgroup_backoff_sleep(struct cgroup_backoff *b)
-{
-	struct timespec ts;
-
-	if (!cgroup_backoff_next(b, &ts))
-		return false;
-	nanosleep(&ts, NULL);
-	return true;
-}
-
 /* Cgroups the container made inside its own go first, deepest first (as runc). */
 static void rmdir_children(const char *dir, int depth)
 {
@@ -497,14 +456,14 @@ int cgroup_destroy(struct cgroup *cg, struct kerr *err)
 		while (h->n_made > 0) {
 			char *d = h->made[h->n_made - 1];
 			bool leaf = !strcmp(d, h->path);
-			struct cgroup_backoff b;
+			struct backoff b;
 			int e = 0;
 
 			/*
 			 * EBUSY: the last task is still on its way out; 1 s as the
 			 * 100 x 10 ms this was, paced by backoff, not a fixed 10 ms.
 			 */
-			cgroup_backoff_start(&b, 1000);
+			backoff_start(&b, 1000);
 			for (;;) {
 				if (rmdir(d) == 0 || errno == ENOENT) {
 					e = 0;
@@ -520,7 +479,7 @@ int cgroup_destroy(struct cgroup *cg, struct kerr *err)
 					}
 					e = errno;
 				}
-				if (!leaf || e != EBUSY || !cgroup_backoff_sleep(&b))
+				if (!leaf || e != EBUSY || !backoff_sleep(&b))
 					break;
 			}
 			/* a parent kura made may now hold another container: it stays */

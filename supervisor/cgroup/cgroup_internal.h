@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "cgroup.h"
+#include "util/backoff.h"
 
 /* One mounted hierarchy and the container's directory in it. */
 struct cgroup_hier {
@@ -155,26 +156,6 @@ int cgroup_device_rules(const struct spec_linux *lx, const struct spec_resources
 
 /* cgroup.c: note dir as made by kura in h (kept for the undo and state.json). */
 int cgroup_made_push(struct cgroup_hier *h, const char *dir);
-/*
- * cgroup.c: pacing for a retry that waits on the kernel (a freezer settling,
- * a cgroup emptying): sleeps of 0.5 ms doubling to 8 ms, until total_ms have
- * passed since the start.  What is awaited usually ends within a millisecond
- * or two, which a fixed 10 ms step overslept; a slow one costs few wake-ups.
- */
-#define CGROUP_BACKOFF_FIRST_US 500L
-#define CGROUP_BACKOFF_CAP_US 8000L
-struct cgroup_backoff {
-	long long end_us; /* CLOCK_MONOTONIC */
-	long step_us;
-};
-/* CLOCK_MONOTONIC in microseconds */
-long long cgroup_now_us(void);
-void cgroup_backoff_start(struct cgroup_backoff *b, long total_ms);
-/* Sleep the next step (never past the deadline); false, without sleeping, once it passed. */
-bool cgroup_backoff_sleep(struct cgroup_backoff *b);
-/* The next step, to wait on something else (ppoll); false once the deadline passed. */
-struct timespec;
-bool cgroup_backoff_next(struct cgroup_backoff *b, struct timespec *ts);
 
 /* mkdir what is missing in every hierarchy and apply linux.resources. */
 int cgroup_make(struct cgroup *cg, const struct spec *s, struct kerr *err);

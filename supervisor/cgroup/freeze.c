@@ -10,7 +10,7 @@
 
 /*
  * Both wait 3 s for the state to settle (the 300 x 10 ms they once slept),
- * paced by cgroup_backoff: a state that lingers is seen 0.5 ms after it
+ * paced by backoff: a state that lingers is seen 0.5 ms after it
  * settled, not up to 10 ms.  A sleeping task is FROZEN at the first read:
  * pause+resume 10.77 -> 10.67 ms median, no sleep either way (100 runs each,
  * alternating, tmpfs root).
@@ -23,24 +23,24 @@
 static int freeze_v1(const char *dir, bool frozen, struct kerr *err)
 {
 	const char *want = frozen ? "FROZEN" : "THAWED";
-	struct cgroup_backoff b;
+	struct backoff b;
 	long long written = 0;
 
-	cgroup_backoff_start(&b, FREEZE_WAIT_MS);
+	backoff_start(&b, FREEZE_WAIT_MS);
 	do {
 		_cleanup_free_ char *st = NULL;
 
-		if (!written || cgroup_now_us() - written >= FREEZE_REWRITE_US) {
+		if (!written || backoff_now_us() - written >= FREEZE_REWRITE_US) {
 			if (cgroup_write(dir, "freezer.state", want, err) < 0)
 				return -1;
-			written = cgroup_now_us();
+			written = backoff_now_us();
 		}
 		st = cgroup_read(dir, "freezer.state", err);
 		if (!st)
 			return -1;
 		if (!strcmp(st, want))
 			return 0;
-	} while (cgroup_backoff_sleep(&b));
+	} while (backoff_sleep(&b));
 	if (frozen) {
 		struct kerr ignored;
 
@@ -64,17 +64,17 @@ static bool v2_events_frozen(const char *dir)
 
 static int freeze_v2(const char *dir, bool frozen, struct kerr *err)
 {
-	struct cgroup_backoff b;
+	struct backoff b;
 
 	if (!cgroup_file_exists(dir, "cgroup.freeze"))
 		return kerr_set(err, "freezer not available (no %s/cgroup.freeze)", dir);
 	if (cgroup_write(dir, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
 		return -1;
-	cgroup_backoff_start(&b, FREEZE_WAIT_MS);
+	backoff_start(&b, FREEZE_WAIT_MS);
 	do {
 		if (v2_events_frozen(dir) == frozen)
 			return 0;
-	} while (cgroup_backoff_sleep(&b));
+	} while (backoff_sleep(&b));
 	if (frozen) {
 		struct kerr ignored;
 

@@ -106,13 +106,13 @@ static bool pid_in(const pid_t *v, size_t n, pid_t pid)
  * backoff step ends, whichever is first; false once the deadline passed.
  * Without a pidfd (the pid already gone, pidfd_open refused) a plain step.
  */
-static bool wait_exit(struct cgroup_backoff *b, pid_t pid)
+static bool wait_exit(struct backoff *b, pid_t pid)
 {
 	_cleanup_close_ int fd = -1;
 	struct timespec ts;
 	struct pollfd p;
 
-	if (!cgroup_backoff_next(b, &ts))
+	if (!backoff_next(b, &ts))
 		return false;
 	fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	p.fd = fd;
@@ -136,7 +136,7 @@ int cgroup_kill_all(const struct cgroup *cg, int sig, struct kerr *err)
 	bool paused = cgroup_is_frozen(cg);
 	_cleanup_free_ pid_t *done = NULL;
 	size_t n_done = 0, cap = 0;
-	struct cgroup_backoff b;
+	struct backoff b;
 	int ret = 0;
 
 	/* cgroup.kill reaches every process, frozen or not, with no fork race */
@@ -147,7 +147,7 @@ int cgroup_kill_all(const struct cgroup *cg, int sig, struct kerr *err)
 	 * SIGKILL: until the cgroup is empty, 1 s at most as the 500 x 2 ms
 	 * this slept were; the 500 bounds the passes of the other signals.
 	 */
-	cgroup_backoff_start(&b, 1000);
+	backoff_start(&b, 1000);
 	for (int pass = 0; pass < 500 && ret == 0; pass++) {
 		_cleanup_free_ pid_t *pids = NULL;
 		size_t n = 0, fresh = 0;

@@ -15,6 +15,7 @@
 #include "util/log.h"
 #include "rootfs/rootfs.h"
 #include "util/testpause.h"
+#include "util/backoff.h"
 #include "util/util.h"
 
 /* SIGKILL what is left in the cgroup (nothing to do when nobody is). */
@@ -27,23 +28,17 @@ static void cgroup_kill_remaining(const struct cgroup *cg)
 
 /*
  * Without a pidfd (pidfd_open refused, or the poll cut short): /proc/PID/stat
- * until the init is gone, 1 s as the 100 x 10 ms this slept were, in steps of
- * 0.5 ms doubling to 8 ms.
+ * until the init is gone, 1 s as the 100 x 10 ms this slept were, paced by
+ * backoff (0.5 ms doubling to 8 ms).
  */
 static bool init_gone_polled(const struct container *c)
 {
-	long step = 500, left = 1000 * 1000;
+	struct backoff b;
 
-	while (state_init_alive(c)) {
-		if (left <= 0)
+	backoff_start(&b, 1000);
+	while (state_init_alive(c))
+		if (!backoff_sleep(&b))
 			return false;
-		if (step > left)
-			step = left;
-		usleep((useconds_t)step);
-		left -= step;
-		if (step < 8000)
-			step *= 2;
-	}
 	return true;
 }
 

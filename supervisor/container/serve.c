@@ -52,18 +52,9 @@ static bool init_may_say(bool exec_mode, unsigned int seen, uint32_t type)
 	}
 }
 
-/* --debug: the init's own times (sync.h), into the phase report. */
-static void init_phases(const char *text)
-{
-	static const char *const names[] = { "exec kura init", "init: rootfs mounts",
-					     "init: pivot_root, masks", "init: process setup" };
-	unsigned long long t[4];
-
-	if (sscanf(text, "%llu %llu %llu %llu", &t[0], &t[1], &t[2], &t[3]) != 4)
-		return;
-	for (int i = 0; i < 4; i++)
-		phase_mark_at(names[i], t[i]);
-}
+/* --debug: the steps the init's times end (sync.h) */
+static const char *const init_phases[] = { "exec kura init", "init: rootfs mounts",
+					   "init: pivot_root, masks", "init: process setup" };
 
 /*
  * Talk to the init half until it is READY (create) or has exec'd (exec: the
@@ -134,8 +125,7 @@ int container_serve_init(struct container *c, const struct spec *s, pid_t pid, i
 			break;
 		}
 		case SYNC_READY:
-			if (phase_on())
-				init_phases(m.text);
+			phase_mark_times(m.text, init_phases, 4);
 			return 0;
 		default: /* SYNC_ERROR: init_may_say let nothing else through */
 			return kerr_set(err, "%s", m.text);

@@ -267,16 +267,8 @@ static void shim_abort(struct shim *sh, int sock)
 	}
 }
 
-/* --debug: the shim's own times (sync.h), into the phase report. */
-static void spawn_phases_shim(const char *text)
-{
-	unsigned long long t_main, t_clone;
-
-	if (sscanf(text, "%llu %llu", &t_main, &t_clone) != 2)
-		return;
-	phase_mark_at("exec kura-shim", t_main);
-	phase_mark_at("shim: namespaces", t_clone);
-}
+/* --debug: the steps the shim's times end (sync.h) */
+static const char *const shim_phases[] = { "exec kura-shim", "shim: namespaces" };
 
 static int shim_converse(const struct spawn_req *req, const struct blob_parts *p,
 			 struct shim *sh, int sock, pid_t *init_pid, struct kerr *err)
@@ -333,8 +325,7 @@ static int shim_converse(const struct spawn_req *req, const struct blob_parts *p
 			*init_pid = from;
 			if (setsockopt(sock, SOL_SOCKET, SO_PASSCRED, &off, sizeof(off)) < 0)
 				return kerr_errno(err, errno, "sync socket");
-			if (phase_on())
-				spawn_phases_shim(m.text);
+			phase_mark_times(m.text, shim_phases, 2);
 			return 0;
 		}
 		case SYNC_ERROR:

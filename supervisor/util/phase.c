@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "phase.h"
 
+#include <stdlib.h>
 #include <time.h>
 
 #include "log.h"
@@ -53,6 +54,23 @@ void phase_mark(const char *name)
 {
 	if (phases_on)
 		phase_mark_at(name, phase_now());
+}
+
+void phase_mark_times(const char *text, const char *const *names, size_t n)
+{
+	uint64_t t[8];
+	const char *p = text;
+	char *end;
+
+	if (!phases_on || n > sizeof(t) / sizeof(t[0]))
+		return;
+	for (size_t i = 0; i < n; i++, p = end) {
+		t[i] = strtoull(p, &end, 10);
+		if (end == p || (*end && *end != ' '))
+			return;
+	}
+	for (size_t i = 0; i < n; i++)
+		phase_mark_at(names[i], t[i]);
 }
 
 void phase_report(void)

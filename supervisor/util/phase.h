@@ -12,6 +12,7 @@
 #define KURA_PHASE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 void phase_init(bool on);
@@ -19,6 +20,12 @@ bool phase_on(void);
 uint64_t phase_now(void); /* CLOCK_MONOTONIC in ns */
 void phase_mark(const char *name);
 void phase_mark_at(const char *name, uint64_t ns);
+/*
+ * Another process's marks, as it sent them: up to n CLOCK_MONOTONIC times
+ * in decimal, space-separated, the i-th ending the step names[i].  Text
+ * that does not read as that marks nothing.
+ */
+void phase_mark_times(const char *text, const char *const *names, size_t n);
 void phase_report(void);
 
 #endif

@@ -47,13 +47,9 @@ veth_pair() {
 
 @test "netDevices: bad names and a missing network namespace are refused by the parser" {
 	config_set '.linux.netDevices = {"a/b": {}}'
-	run kura run --bundle "$BUNDLE" "$ID"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *'.linux.netDevices["a/b"]: not a valid network interface name'* ]]
+	run_refused '.linux.netDevices["a/b"]: not a valid network interface name'
 	config_set '.linux.netDevices = {"v0": {}} | .linux.namespaces |= map(select(.type != "network"))'
-	run kura run --bundle "$BUNDLE" "$ID"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *".linux.netDevices: is set but there is no network namespace"* ]]
+	run_refused ".linux.netDevices: is set but there is no network namespace"
 }
 
 @test "memoryPolicy: MPOL_BIND on node 0 is the process's policy" {
@@ -62,17 +58,13 @@ veth_pair() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" bind:0 "* ]]
 	config_set '.linux.memoryPolicy = {"mode": "MPOL_LOCAL", "nodes": "0"}'
-	run kura run --bundle "$BUNDLE" "$ID"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *".linux.memoryPolicy.nodes: must be empty with MPOL_DEFAULT and MPOL_LOCAL"* ]]
+	run_refused ".linux.memoryPolicy.nodes: must be empty with MPOL_DEFAULT and MPOL_LOCAL"
 }
 
 @test "intelRdt without resctrl on the host: an error naming the field" {
 	grep -q ' - resctrl ' /proc/self/mountinfo && skip "this host has resctrl"
 	config_set '.linux.intelRdt = {"schemata": ["L3:0=f"], "enableMonitoring": true}'
-	run kura run --bundle "$BUNDLE" "$ID"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"linux.intelRdt: no resctrl filesystem is mounted"* ]]
+	run_refused "linux.intelRdt: no resctrl filesystem is mounted"
 	[ -z "$(ls "$ROOT" 2>/dev/null | grep -v @seccomp)" ]
 }
 
@@ -132,13 +124,9 @@ veth_pair() {
 
 @test "sysctl kernel.hostname and kernel.domainname are refused, naming the field" {
 	config_set '.linux.sysctl = {"kernel.hostname": "x"}'
-	run kura run --bundle "$BUNDLE" "$ID"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *'.linux.sysctl["kernel.hostname"]: is not allowed: set .hostname instead'* ]]
+	run_refused '.linux.sysctl["kernel.hostname"]: is not allowed: set .hostname instead'
 	config_set '.linux.sysctl = {"kernel.domainname": "x"}'
-	run kura run --bundle "$BUNDLE" "$ID"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *'.linux.sysctl["kernel.domainname"]'* ]]
+	run_refused '.linux.sysctl["kernel.domainname"]'
 }
 
 @test "a hook with no env inherits kura's environment (PATH)" {
@@ -186,17 +174,11 @@ veth_pair() {
 
 @test "SCHED_DEADLINE parameters are checked, naming the field" {
 	config_set '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 20000, "deadline": 10000}'
-	run kura run --bundle "$BUNDLE" "$ID"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *".process.scheduler.runtime: must not exceed deadline"* ]]
+	run_refused ".process.scheduler.runtime: must not exceed deadline"
 	config_set '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 10, "deadline": 10000}'
-	run kura run --bundle "$BUNDLE" "$ID"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *".process.scheduler.runtime: must be at least 1024"* ]]
+	run_refused ".process.scheduler.runtime: must be at least 1024"
 	config_set '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 2000}'
-	run kura run --bundle "$BUNDLE" "$ID"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *".process.scheduler.deadline: is required with SCHED_DEADLINE"* ]]
+	run_refused ".process.scheduler.deadline: is required with SCHED_DEADLINE"
 }
 
 @test "cgroup v1 memory.kernelTCP is written to memory.kmem.tcp.limit_in_bytes" {

@@ -80,6 +80,14 @@ mi_line() {
 	printf '%s\n' "$output" | awk -v mp="$1" '$5 == mp' | tail -n 1
 }
 
+# run_refused TEXT: `kura run` of this test's bundle exits 1 and says TEXT
+run_refused() {
+	run kura run --bundle "$BUNDLE" "$ID"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$1"* ]]
+}
+
 # no_mount_left: nothing under this test's $TMP is still mounted on the host
 no_mount_left() {
 	! grep -q " ${TMP:-/nonexistent}" /proc/self/mountinfo

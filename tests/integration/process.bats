@@ -196,9 +196,7 @@ teardown() {
 
 @test "exec: a name not in PATH fails with runc's words" {
 	config_set '.process.args = ["foo"]'
-	run kura run --bundle "$BUNDLE" "$ID"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *'exec: "foo": executable file not found in $PATH'* ]]
+	run_refused 'exec: "foo": executable file not found in $PATH'
 }
 
 @test "exec: args[0] is looked up in the process's PATH" {
@@ -213,9 +211,7 @@ teardown() {
 
 @test "exec: a missing absolute path names it" {
 	config_set '.process.args = ["/no/such/bin"]'
-	run kura run --bundle "$BUNDLE" "$ID"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *'exec: "/no/such/bin": stat /no/such/bin: no such file or directory'* ]]
+	run_refused 'exec: "/no/such/bin": stat /no/such/bin: no such file or directory'
 }
 
 @test "execCPUAffinity and oomScoreAdj are applied" {

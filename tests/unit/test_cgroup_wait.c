@@ -53,36 +53,36 @@ static long long mono_ms(void)
 static void test_backoff_steps(void **state)
 {
 	static const long want[] = { 1000, 2000, 4000, 8000, 8000 };
-	struct cgroup_backoff b;
+	struct backoff b;
 
 	(void)state;
-	cgroup_backoff_start(&b, 10000);
+	backoff_start(&b, 10000);
 	assert_int_equal(b.step_us, 500);
 	/* 0.5 ms doubling to the 8 ms cap */
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		assert_true(cgroup_backoff_sleep(&b));
+		assert_true(backoff_sleep(&b));
 		assert_int_equal(b.step_us, want[i]);
 	}
 }
 
 static void test_backoff_deadline(void **state)
 {
-	struct cgroup_backoff b;
+	struct backoff b;
 	long long t0 = mono_ms();
 	int n = 0;
 
 	(void)state;
 	/* the deadline is kept: no sleep past it, and false once it passed */
-	cgroup_backoff_start(&b, 20);
-	while (cgroup_backoff_sleep(&b))
+	backoff_start(&b, 20);
+	while (backoff_sleep(&b))
 		n++;
 	assert_true(mono_ms() - t0 >= 20);
 	/* 0.5 + 1 + 2 + 4 + 8 + 4.5 at most: a loaded host oversleeps into fewer */
 	assert_in_range(n, 1, 6);
-	assert_false(cgroup_backoff_sleep(&b));
+	assert_false(backoff_sleep(&b));
 
-	cgroup_backoff_start(&b, 0);
-	assert_false(cgroup_backoff_sleep(&b));
+	backoff_start(&b, 0);
+	assert_false(backoff_sleep(&b));
 }
 
 /* ---- v1 device rules ---- */

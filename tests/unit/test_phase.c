@@ -66,6 +66,32 @@ static void test_sorted_deltas_and_total(void **state)
 	assert_false(phase_on());
 }
 
+static void from_text(uint64_t t0)
+{
+	static const char *const names[] = { "shim: a", "shim: b" };
+	char text[64];
+
+	snprintf(text, sizeof(text), "%llu %llu", (unsigned long long)(t0 + 1000000),
+		 (unsigned long long)(t0 + 4000000));
+	phase_mark_times(text, names, 2);
+	/* not two numbers: nothing of it is marked */
+	phase_mark_times("12 x", names, 2);
+	phase_mark_times("", names, 2);
+}
+
+static void test_marks_from_text(void **state)
+{
+	_cleanup_free_ char *t = report_of(from_text);
+	const char *b = strstr(t, "phase shim: b");
+
+	(void)state;
+	assert_non_null(strstr(t, "phase shim: a"));
+	assert_non_null(b);
+	assert_non_null(strstr(b, "3.000 ms"));
+	/* one mark each: the refused texts added none */
+	assert_null(strstr(strstr(t, "phase shim: a") + 1, "phase shim: a"));
+}
+
 static void no_marks(uint64_t t0)
 {
 	(void)t0;
@@ -86,6 +112,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sorted_deltas_and_total),
+		cmocka_unit_test(test_marks_from_text),
 		cmocka_unit_test(test_off_and_empty),
 	};
 
