@@ -37,6 +37,7 @@ void cgroup_free(struct cgroup *cg)
 	free(cg->inner);
 	free(cg->unit);
 	free(cg->slice);
+	resctrl_free(cg->rdt);
 	free(cg->v1_names);
 	free(cg->v1_paths);
 	free(cg);
@@ -276,9 +277,8 @@ static int plan_from(const struct spec *s, const char *id, const char *mountinfo
 int cgroup_realize(struct cgroup *cg, const struct spec *s, struct kerr *err)
 {
 	/* --systemd-cgroup: systemd makes the unit once there is a pid */
-	if (cg->systemd)
-		return 0;
-	if (cgroup_make(cg, s, err) < 0) {
+	if ((cg->rdt && resctrl_realize(cg->rdt, &s->linux_.intel_rdt, err) < 0) ||
+	    (!cg->systemd && cgroup_make(cg, s, err) < 0)) {
 		struct kerr ignored;
 
 		cgroup_destroy(cg, &ignored);
@@ -335,9 +335,21 @@ int cgroup_plan(const struct spec *s, const char *id, bool systemd, struct cgrou
 	/* intelRdt is a resource control too: refused here, before anything is made */
 	if (resctrl_check(s, mi, err) < 0)
 		return -1;
-	if (systemd)
-		return create_systemd(s, id, mi, own, out, err);
-	return plan_from(s, id, mi, own, out, err);
+	if ((systemd ? create_systemd(s, id, mi, own, out, err)
+		     : plan_from(s, id, mi, own, out, err)) < 0)
+		return -1;
+	if (s->has_linux && s->linux_.intel_rdt.present) {
+		_cleanup_free_ char *rm = resctrl_mount_of(mi);
+
+		if (!rm || resctrl_plan(&s->linux_.intel_rdt, rm, id, &(*out)->rdt, err) < 0) {
+			if (!rm)
+				kerr_errno(err, ENOMEM, "linux.intelRdt");
+			cgroup_free(*out);
+			*out = NULL;
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int cgroup_create(const struct spec *s, const char *id, bool systemd,
@@ -353,6 +365,22 @@ int cgroup_create(const struct spec *s, const char *id, bool systemd,
 	}
 	*out = cg;
 	return 0;
+}
+
+int cgroup_rdt_update(const struct cgroup *cg, const char *l3, const char *mb,
+		      struct kerr *err)
+{
+	struct spec_intel_rdt r = { .present = true, .l3_cache_schema = (char *)l3,
+				    .mem_bw_schema = (char *)mb };
+	_cleanup_free_ char *text = NULL;
+	bool oom;
+
+	if (!cg || !cg->rdt)
+		return kerr_set(err, "the container has no linux.intelRdt (no resctrl group)");
+	text = resctrl_schemata_text(&r, &oom);
+	if (!text)
+		return oom ? kerr_errno(err, ENOMEM, "resctrl") : 0;
+	return resctrl_write_schemata(cg->rdt, text, err);
 }
 
 bool cgroup_is_systemd(const struct cgroup *cg)
@@ -490,6 +518,15 @@ int cgroup_destroy(struct cgroup *cg, struct kerr *err)
 			}
 			free(d);
 			h->n_made--;
+		}
+	}
+	/* the container's tasks are gone with its cgroups: its resctrl groups go too */
+	if (cg->rdt) {
+		struct kerr e2;
+
+		if (resctrl_remove(cg->rdt, &e2) < 0 && ret == 0) {
+			*err = e2;
+			ret = -1;
 		}
 	}
 	return ret;

@@ -73,9 +73,19 @@ struct cgroup_entry {
 	int n;
 	int v2_fd;
 	bool self;
+	/* linux.intelRdt: the CTRL_MON group's tasks, then the MON group's, if any */
+	int rdt_tasks[2];
+	const char *rdt_dirs[2];
+	int n_rdt;
 };
 int cgroup_entry_open(const struct cgroup *cg, struct cgroup_entry *e, struct kerr *err);
 void cgroup_entry_close(struct cgroup_entry *e);
+/*
+ * `update --l3-cache-schema/--mem-bw-schema`: new lines for the container's
+ * resctrl group (either may be NULL); an error when it has none.
+ */
+int cgroup_rdt_update(const struct cgroup *cg, const char *l3, const char *mb,
+		      struct kerr *err);
 /* Remove every cgroup kura made (retries while processes exit). */
 int cgroup_destroy(struct cgroup *cg, struct kerr *err);
 void cgroup_free(struct cgroup *cg);

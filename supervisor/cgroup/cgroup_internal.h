@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "cgroup.h"
+#include "resctrl.h"
 #include "util/backoff.h"
 
 /* One mounted hierarchy and the container's directory in it. */
@@ -32,6 +33,7 @@ struct cgroup {
 	char *inner; /* the resolved cgroupsPath, as runc's cgroupfs driver reads it */
 	struct cgroup_hier *h;
 	size_t n;
+	struct cgroup_rdt *rdt; /* linux.intelRdt's resctrl groups, or NULL */
 	/* cgroup_v1_paths() views, built on demand */
 	const char **v1_names, **v1_paths;
 	size_t n_v1;
@@ -46,6 +48,8 @@ struct cgroup_mount {
 	char *root; /* field 4 of mountinfo: the hierarchy path mounted there */
 };
 
+/* A mountinfo field in place: mountinfo escapes space, tab, newline and backslash as \ooo. */
+void cgroup_unescape_octal(char *s);
 /* Parse mountinfo text: the first mount of every cgroup/cgroup2 hierarchy. */
 int cgroup_mounts_parse(const char *mountinfo, struct cgroup_mount **out, size_t *n,
 			struct kerr *err);

@@ -41,8 +41,7 @@ bool cgroup_has_controller(const char *list, const char *name)
 	return false;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo */
-static void unescape_octal(char *s)
+void cgroup_unescape_octal(char *s)
 {
 	char *w = s;
 
@@ -156,8 +155,8 @@ int cgroup_mounts_parse(const char *mountinfo, struct cgroup_mount **out, size_t
 			continue;
 		if (!lines[n_lines].superopts)
 			lines[n_lines].superopts = "";
-		unescape_octal(lines[n_lines].mount);
-		unescape_octal(lines[n_lines].root);
+		cgroup_unescape_octal(lines[n_lines].mount);
+		cgroup_unescape_octal(lines[n_lines].root);
 		n_lines++;
 	}
 

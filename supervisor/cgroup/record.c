@@ -24,6 +24,14 @@ json_t *cgroup_to_json(const struct cgroup *cg)
 	if (cg->systemd && cg->unit_started) {
 		json_object_set_new(j, "unit", json_string(cg->unit));
 	}
+	if (cg->rdt) {
+		json_t *r = json_pack("{s:s, s:s, s:b}", "mount", cg->rdt->mount, "group",
+				      cg->rdt->group, "removeGroup", cg->rdt->remove_group);
+
+		if (r && cg->rdt->mon)
+			json_object_set_new(r, "mon", json_string(cg->rdt->mon));
+		json_object_set_new(j, "resctrl", r);
+	}
 	for (size_t i = 0; i < cg->n; i++) {
 		json_t *made = json_array();
 
@@ -41,6 +49,42 @@ static char *json_str(const json_t *o, const char *key)
 	const char *v = json_string_value(json_object_get(o, key));
 
 	return v ? strdup(v) : NULL;
+}
+
+/* path is dir itself (when may_equal) or below it, with no ".." to climb out */
+static bool path_under(const char *path, const char *dir, bool may_equal)
+{
+	size_t l = strlen(dir);
+
+	if (strncmp(path, dir, l) || strstr(path, "/.."))
+		return false;
+	return path[l] == '/' ? path[l + 1] != '\0' : may_equal && path[l] == '\0';
+}
+
+/*
+ * The resctrl groups (resctrl.h): delete removes what this names, so each
+ * must be inside the resctrl mount it records, the MON group in mon_groups.
+ */
+static int rdt_from_json(const json_t *j, struct cgroup_rdt **out)
+{
+	struct cgroup_rdt *g = calloc(1, sizeof(*g));
+	_cleanup_free_ char *mons = NULL;
+
+	if (!g)
+		return -1;
+	g->mount = json_str(j, "mount");
+	g->group = json_str(j, "group");
+	g->mon = json_str(j, "mon");
+	g->remove_group = json_is_true(json_object_get(j, "removeGroup"));
+	*out = g;
+	if (!g->mount || *g->mount != '/' || !g->group || !path_under(g->group, g->mount, true))
+		return -1;
+	if (g->remove_group && !strcmp(g->group, g->mount))
+		return -1;
+	if (g->mon && (asprintf(&mons, "%s/mon_groups", g->group) < 0 ||
+		       !path_under(g->mon, mons, false) || strchr(g->mon + strlen(mons) + 1, '/')))
+		return -1;
+	return 0;
 }
 
 int cgroup_from_json(const json_t *j, struct cgroup **out, struct kerr *err)
@@ -63,6 +107,11 @@ int cgroup_from_json(const json_t *j, struct cgroup **out, struct kerr *err)
 	cg->unit_started = cg->systemd && cg->unit;
 	if (!cg->inner)
 		goto bad;
+	if (json_is_object(json_object_get(j, "resctrl")) &&
+	    rdt_from_json(json_object_get(j, "resctrl"), &cg->rdt) < 0) {
+		cgroup_free(cg);
+		return kerr_set(err, "state.json: .cgroup.resctrl: malformed");
+	}
 	json_array_foreach(hs, i, o) {
 		struct cgroup_hier *h = &cg->h[cg->n];
 		const json_t *made = json_object_get(o, "made");

@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* linux.intelRdt: the resctrl file contents and the host check (resctrl.h). */
+/* linux.intelRdt: the container's resctrl groups (resctrl.h). */
 #include "resctrl.h"
+#include "cgroup_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/util.h"
 
 char *resctrl_schemata_text(const struct spec_intel_rdt *r, bool *oom)
 {
@@ -36,35 +43,326 @@ char *resctrl_schemata_text(const struct spec_intel_rdt *r, bool *oom)
 	return text;
 }
 
-int resctrl_group_dir(const struct spec_intel_rdt *r, const char *root, const char *id,
-		      char *buf, size_t size)
+/* [s, e) without the spaces around it */
+static void trim(const char **s, const char **e)
 {
-	int n;
-
-	if (r->clos_id && strcmp(r->clos_id, "/") == 0)
-		n = snprintf(buf, size, "%s", root);
-	else
-		n = snprintf(buf, size, "%s/%s", root, r->clos_id ? r->clos_id : id);
-	return n < 0 || (size_t)n >= size ? -1 : 0;
+	while (*s < *e && (**s == ' ' || **s == '\t'))
+		(*s)++;
+	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+		(*e)--;
 }
 
-bool resctrl_group_is_ours(const struct spec_intel_rdt *r, bool created)
+/* The value of domain [id, id_end) in one "NAME:0=v0;1=v1" line's domains, or NULL. */
+static const char *domain_value(const char *doms, const char *doms_end, const char *id,
+				size_t id_len, const char **val_end)
 {
-	return created && !r->clos_id;
+	for (const char *p = doms; p < doms_end;) {
+		const char *semi = memchr(p, ';', (size_t)(doms_end - p));
+		const char *end = semi ? semi : doms_end, *eq = memchr(p, '=', (size_t)(end - p));
+
+		if (eq) {
+			const char *k = p, *ke = eq;
+
+			trim(&k, &ke);
+			if ((size_t)(ke - k) == id_len && !memcmp(k, id, id_len)) {
+				const char *v = eq + 1;
+
+				*val_end = end;
+				trim(&v, val_end);
+				return v;
+			}
+		}
+		p = semi ? semi + 1 : doms_end;
+	}
+	return NULL;
 }
 
-/* Whether mountinfo has a resctrl filesystem: " - resctrl " starts its fs part. */
-static bool resctrl_mounted(const char *mountinfo)
+/* Two values of one resource: masks are hex, MB (bandwidth) decimal; else as text. */
+static bool value_equal(const char *a, const char *ae, const char *b, const char *be, int base)
 {
-	return mountinfo && strstr(mountinfo, " - resctrl ") != NULL;
+	char x[64], y[64], *xe, *ye;
+	unsigned long long u, v;
+
+	if ((size_t)(ae - a) >= sizeof(x) || (size_t)(be - b) >= sizeof(y))
+		return false;
+	memcpy(x, a, (size_t)(ae - a));
+	x[ae - a] = '\0';
+	memcpy(y, b, (size_t)(be - b));
+	y[be - b] = '\0';
+	errno = 0;
+	u = strtoull(x, &xe, base);
+	v = strtoull(y, &ye, base);
+	if (!errno && xe != x && !*xe && ye != y && !*ye)
+		return u == v;
+	return !strcmp(x, y);
+}
+
+/* The file's line for resource [name, name_end): its domains part, or NULL. */
+static const char *file_line(const char *file, const char *name, size_t len, const char **end)
+{
+	for (const char *p = file; p && *p;) {
+		const char *nl = strchr(p, '\n'), *le = nl ? nl : p + strlen(p);
+		const char *colon = memchr(p, ':', (size_t)(le - p));
+
+		if (colon) {
+			const char *n = p, *ne = colon;
+
+			trim(&n, &ne);
+			if ((size_t)(ne - n) == len && !memcmp(n, name, len)) {
+				*end = le;
+				return colon + 1;
+			}
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+bool resctrl_schemata_matches(const char *want, const char *file)
+{
+	for (const char *p = want; p && *p;) {
+		const char *nl = strchr(p, '\n'), *le = nl ? nl : p + strlen(p);
+		const char *colon = memchr(p, ':', (size_t)(le - p));
+		const char *n = p, *ne = colon, *have, *have_end;
+		int base;
+
+		if (!colon)
+			return false;
+		trim(&n, &ne);
+		have = file_line(file, n, (size_t)(ne - n), &have_end);
+		if (!have)
+			return false;
+		base = (size_t)(ne - n) >= 2 && !memcmp(n, "MB", 2) ? 10 : 16;
+		for (const char *d = colon + 1; d < le;) {
+			const char *semi = memchr(d, ';', (size_t)(le - d));
+			const char *de = semi ? semi : le, *eq = memchr(d, '=', (size_t)(de - d));
+			const char *k = d, *ke = eq, *v, *ve, *hv, *hve;
+
+			if (!eq)
+				return false;
+			trim(&k, &ke);
+			v = eq + 1;
+			ve = de;
+			trim(&v, &ve);
+			hv = domain_value(have, have_end, k, (size_t)(ke - k), &hve);
+			if (!hv || !value_equal(v, ve, hv, hve, base))
+				return false;
+			d = semi ? semi + 1 : le;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return true;
+}
+
+char *resctrl_mount_of(const char *mountinfo)
+{
+	for (const char *p = mountinfo; p && *p;) {
+		const char *nl = strchr(p, '\n'), *le = nl ? nl : p + strlen(p);
+		const char *fs = strstr(p, " - resctrl ");
+
+		if (fs && fs < le) {
+			/* fields: id parent major:minor root mountpoint ... */
+			const char *f = p;
+
+			for (int i = 0; i < 4 && f; i++) {
+				f = memchr(f, ' ', (size_t)(le - f));
+				f = f ? f + 1 : NULL;
+			}
+			if (f) {
+				const char *e = memchr(f, ' ', (size_t)(le - f));
+				char *m = e ? strndup(f, (size_t)(e - f)) : NULL;
+
+				if (m)
+					cgroup_unescape_octal(m);
+				return m;
+			}
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return NULL;
 }
 
 int resctrl_check(const struct spec *s, const char *mountinfo, struct kerr *err)
 {
+	_cleanup_free_ char *m = NULL;
+
 	if (!s->has_linux || !s->linux_.intel_rdt.present)
 		return 0;
-	if (!resctrl_mounted(mountinfo))
+	m = resctrl_mount_of(mountinfo);
+	if (!m)
 		return kerr_set(err, "linux.intelRdt: no resctrl filesystem is mounted on this "
 				     "host (Intel RDT unsupported or not mounted at /sys/fs/resctrl)");
-	return kerr_set(err, "linux.intelRdt: kura does not manage resctrl groups yet");
+	return 0;
+}
+
+void resctrl_free(struct cgroup_rdt *g)
+{
+	if (!g)
+		return;
+	free(g->mount);
+	free(g->group);
+	free(g->mon);
+	free(g);
+}
+
+struct cgroup_rdt *resctrl_dup(const struct cgroup_rdt *g)
+{
+	struct cgroup_rdt *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->mount = strdup(g->mount);
+	d->group = strdup(g->group);
+	d->mon = g->mon ? strdup(g->mon) : NULL;
+	d->remove_group = g->remove_group;
+	if (!d->mount || !d->group || (g->mon && !d->mon)) {
+		resctrl_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+int resctrl_plan(const struct spec_intel_rdt *r, const char *mount, const char *id,
+		 struct cgroup_rdt **out, struct kerr *err)
+{
+	struct cgroup_rdt *g = calloc(1, sizeof(*g));
+	struct stat st;
+	int n;
+
+	*out = NULL;
+	if (!g)
+		return kerr_errno(err, ENOMEM, "linux.intelRdt");
+	g->mount = strdup(mount);
+	if (r->clos_id && !strcmp(r->clos_id, "/"))
+		g->group = strdup(mount);
+	else if (asprintf(&g->group, "%s/%s", mount, r->clos_id ? r->clos_id : id) < 0)
+		g->group = NULL;
+	n = r->enable_monitoring && g->group ? asprintf(&g->mon, "%s/mon_groups/%s", g->group, id)
+					     : 0;
+	if (!g->mount || !g->group || n < 0) {
+		resctrl_free(g);
+		return kerr_errno(err, ENOMEM, "linux.intelRdt");
+	}
+	/* 1.3: kura removes the group only when it made it, for a container without closID */
+	g->remove_group = !r->clos_id && stat(g->group, &st) < 0 && errno == ENOENT;
+	*out = g;
+	return 0;
+}
+
+/*
+ * Write text to dir/file.  O_CREAT is a no-op on resctrl, where the kernel
+ * made the file with its directory; in the unit tests' plain directory it
+ * makes it.
+ */
+static int rdt_write(const char *dir, const char *file, const char *text, struct kerr *err)
+{
+	_cleanup_free_ char *path = NULL;
+	_cleanup_close_ int fd = -1;
+
+	if (asprintf(&path, "%s/%s", dir, file) < 0)
+		return kerr_errno(err, ENOMEM, "%s", file);
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || util_write_all(fd, text, strlen(text)) < 0)
+		return kerr_errno(err, errno, "%s %s", fd < 0 ? "open" : "write", path);
+	return 0;
+}
+
+/* The kernel's own words for the last refused write (info/last_cmd_status), if any. */
+static void add_last_status(const struct cgroup_rdt *g, struct kerr *err)
+{
+	_cleanup_free_ char *path = NULL, *st = NULL;
+	struct kerr e2;
+	size_t len = 0;
+
+	if (asprintf(&path, "%s/info/last_cmd_status", g->mount) < 0)
+		return;
+	st = util_read_file(path, &len, &e2);
+	if (!st)
+		return;
+	while (len && (st[len - 1] == '\n' || st[len - 1] == ' '))
+		st[--len] = '\0';
+	if (*st) {
+		size_t at = strlen(err->msg);
+
+		snprintf(err->msg + at, sizeof(err->msg) - at, " (resctrl: %s)", st);
+	}
+}
+
+int resctrl_write_schemata(const struct cgroup_rdt *g, const char *text, struct kerr *err)
+{
+	if (rdt_write(g->group, "schemata", text, err) < 0) {
+		add_last_status(g, err);
+		return -1;
+	}
+	return 0;
+}
+
+int resctrl_realize(struct cgroup_rdt *g, const struct spec_intel_rdt *r, struct kerr *err)
+{
+	_cleanup_free_ char *text = NULL;
+	bool oom, existed = true;
+
+	text = resctrl_schemata_text(r, &oom);
+	if (oom)
+		return kerr_errno(err, ENOMEM, "linux.intelRdt");
+	if (strcmp(g->group, g->mount)) {
+		/* a closID with no schemata names a group set up beforehand: join it only */
+		if (r->clos_id && !text) {
+			struct stat st;
+
+			if (stat(g->group, &st) < 0)
+				return kerr_errno(err, errno, "linux.intelRdt.closID: resctrl group %s "
+							      "(no schemata given to make it)", g->group);
+		} else if (mkdir(g->group, 0755) == 0) {
+			existed = false;
+		} else if (errno != EEXIST) {
+			return kerr_errno(err, errno, "linux.intelRdt: mkdir %s", g->group);
+		}
+	}
+	if (text && r->clos_id && existed) {
+		/* 1.3: a closID group that exists keeps its schemata; they must be ours */
+		_cleanup_free_ char *path = NULL, *have = NULL;
+
+		if (asprintf(&path, "%s/schemata", g->group) < 0)
+			return kerr_errno(err, ENOMEM, "linux.intelRdt");
+		have = util_read_file(path, NULL, err);
+		if (!have)
+			return kerr_wrap(err, "linux.intelRdt.closID");
+		if (!resctrl_schemata_matches(text, have))
+			return kerr_set(err, "linux.intelRdt: closID group %s exists with other "
+					     "schemata than the config's", g->group);
+	} else if (text && resctrl_write_schemata(g, text, err) < 0) {
+		return kerr_wrap(err, "linux.intelRdt.schemata");
+	}
+	if (g->mon && mkdir(g->mon, 0755) < 0) {
+		int e = errno;
+
+		kerr_errno(err, e, "linux.intelRdt.enableMonitoring: MON group %s", g->mon);
+		/* not ours to remove: an existing one belongs to someone else */
+		if (e == EEXIST) {
+			free(g->mon);
+			g->mon = NULL;
+		}
+		return -1;
+	}
+	return 0;
+}
+
+int resctrl_remove(struct cgroup_rdt *g, struct kerr *err)
+{
+	if (!g)
+		return 0;
+	/* rmdir of a resctrl group with tasks left moves them to its parent: no EBUSY */
+	if (g->mon) {
+		if (rmdir(g->mon) < 0 && errno != ENOENT)
+			return kerr_errno(err, errno, "resctrl: rmdir %s", g->mon);
+		free(g->mon);
+		g->mon = NULL;
+	}
+	if (g->remove_group) {
+		if (rmdir(g->group) < 0 && errno != ENOENT)
+			return kerr_errno(err, errno, "resctrl: rmdir %s", g->group);
+		g->remove_group = false;
+	}
+	return 0;
 }

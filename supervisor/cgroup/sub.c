@@ -146,6 +146,11 @@ int cgroup_sub(const struct cgroup *cg, char *const *args, size_t n, struct cgro
 	s->unit_started = cg->unit_started;
 	if (sub_collect(cg, args, n, subs, err) < 0)
 		goto out;
+	/* resctrl has no sub-groups of the container's: the process joins its groups */
+	if (cg->rdt && !(s->rdt = resctrl_dup(cg->rdt))) {
+		kerr_set(err, "--cgroup: out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < cg->n; i++, s->n++) {
 		const struct cgroup_hier *h = &cg->h[i];
 		struct cgroup_hier *d = &s->h[i];

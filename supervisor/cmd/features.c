@@ -112,11 +112,11 @@ int cmd_features(struct kura_global *g, int argc, char **argv)
 	json_object_set_new(o, "enabled", json_true());
 	o = add_object(l, "selinux");
 	json_object_set_new(o, "enabled", json_true());
-	/* recognized and validated; refused at create until kura manages resctrl groups */
+	/* resctrl groups, schemata and MON groups (cgroup/resctrl.h) */
 	o = add_object(l, "intelRdt");
-	json_object_set_new(o, "enabled", json_false());
-	json_object_set_new(o, "schemata", json_false());
-	json_object_set_new(o, "monitoring", json_false());
+	json_object_set_new(o, "enabled", json_true());
+	json_object_set_new(o, "schemata", json_true());
+	json_object_set_new(o, "monitoring", json_true());
 	o = add_object(l, "memoryPolicy");
 	add_strings(o, "modes", spec_mempolicy_mode_names);
 	add_strings(o, "flags", spec_mempolicy_flag_names);

@@ -120,7 +120,9 @@ static const struct usage usages[] = {
 		    "      --cpuset-cpus S          cpus\n"
 		    "      --cpuset-mems S          memory nodes\n"
 		    "      --pids-limit N           max pids\n"
-		    "      --blkio-weight N         block io weight\n" },
+		    "      --blkio-weight N         block io weight\n"
+		    "      --l3-cache-schema S      Intel RDT L3 line (\"L3:0=7f0\"), linux.intelRdt\n"
+		    "      --mem-bw-schema S        Intel RDT memory bandwidth line (\"MB:0=20\")\n" },
 };
 
 static int usage_cmp(const void *key, const void *elem)

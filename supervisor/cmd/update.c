@@ -30,6 +30,8 @@ enum {
 	OPT_MEMS,
 	OPT_PIDS,
 	OPT_BLKIO,
+	OPT_L3,
+	OPT_MB,
 };
 
 /* A LinuxResources JSON text into r; errors carry the JSON path. */
@@ -175,6 +177,8 @@ int cmd_update(struct kura_global *g, int argc, char **argv)
 		{ "cpuset-mems", required_argument, NULL, OPT_MEMS },
 		{ "pids-limit", required_argument, NULL, OPT_PIDS },
 		{ "blkio-weight", required_argument, NULL, OPT_BLKIO },
+		{ "l3-cache-schema", required_argument, NULL, OPT_L3 },
+		{ "mem-bw-schema", required_argument, NULL, OPT_MB },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -183,7 +187,7 @@ int cmd_update(struct kura_global *g, int argc, char **argv)
 		const char *name, *val;
 	} flags[32];
 	size_t n_flags = 0;
-	const char *resources = NULL;
+	const char *resources = NULL, *l3 = NULL, *mb = NULL;
 	struct spec_resources r;
 	struct container c;
 	struct kerr err;
@@ -199,6 +203,18 @@ int cmd_update(struct kura_global *g, int argc, char **argv)
 		}
 		if (opt == 'r') {
 			resources = optarg;
+			continue;
+		}
+		if (opt == OPT_L3 || opt == OPT_MB) {
+			/* one line of the resctrl schemata file, as linux.intelRdt's */
+			const char *want = opt == OPT_L3 ? "L3" : "MB";
+
+			if (strncmp(optarg, want, 2) || optarg[2] != ':' || strchr(optarg, '\n')) {
+				log_error("update: --%s: must start with \"%s:\" and hold no newline",
+					  opts[idx].name, want);
+				return 1;
+			}
+			*(opt == OPT_L3 ? &l3 : &mb) = optarg;
 			continue;
 		}
 		if (opt == '?' || opt == ':') {
@@ -252,6 +268,11 @@ int cmd_update(struct kura_global *g, int argc, char **argv)
 	}
 	if (cgroup_update(c.cg, &r, &err) < 0) {
 		log_error("update %s: %s", c.id, err.msg);
+		goto out;
+	}
+	if ((l3 || mb) && cgroup_rdt_update(c.cg, l3, mb, &err) < 0) {
+		log_error("update %s: --%s: %s", c.id, l3 ? "l3-cache-schema" : "mem-bw-schema",
+			  err.msg);
 		goto out;
 	}
 	rc = 0;

@@ -94,6 +94,9 @@ int container_spawn(struct spawn_req *req, const struct cgroup *cg, struct spawn
 	req->n_cgroup_tasks = ce.n;
 	req->cgroup_fd = ce.v2_fd;
 	req->cgroup_self = ce.self;
+	req->rdt_tasks = ce.rdt_tasks;
+	req->rdt_task_dirs = ce.rdt_dirs;
+	req->n_rdt_tasks = ce.n_rdt;
 	r = spawn_start(req, res, err);
 	cgroup_entry_close(&ce);
 	return r;

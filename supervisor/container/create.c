@@ -38,7 +38,7 @@ static bool rootless_without_cgroup(const struct kura_global *g, const struct sp
 
 	return rootless && !g->systemd_cgroup && (e == EACCES || e == EPERM || e == EROFS) &&
 	       !(s->linux_.cgroups_path && *s->linux_.cgroups_path) &&
-	       !cgroup_resources_limit(&s->linux_.resources);
+	       !cgroup_resources_limit(&s->linux_.resources) && !s->linux_.intel_rdt.present;
 }
 
 

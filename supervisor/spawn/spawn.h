@@ -47,6 +47,15 @@ struct spawn_req {
 	int cgroup_fd;
 	bool cgroup_self;
 	/*
+	 * linux.intelRdt: the resctrl groups' tasks files (rdt_task_dirs name
+	 * them in errors).  They take a pid, not "0": the shim's process writes
+	 * its own before its exec, so the init and the container's processes,
+	 * its descendants, are born in the groups.
+	 */
+	const int *rdt_tasks;
+	const char *const *rdt_task_dirs;
+	int n_rdt_tasks;
+	/*
 	 * Called with the shim's pid before the blob is sent, i.e. before the
 	 * shim unshares anything, unless the shim entered its cgroups itself:
 	 * kura puts it in the container's cgroups here (--systemd-cgroup: the

@@ -4,7 +4,9 @@
  * them to place a container's cgroups, with a cgroupsPath.  The input is
  * MOUNTINFO \0 PROC_CGROUP \0 CGROUPS_PATH (missing parts are empty).
  * Everything parsed is freed, and no container cgroup directory is ever
- * outside the hierarchy it belongs to.
+ * outside the hierarchy it belongs to.  The same texts also go through the
+ * resctrl readers: the mount found in mountinfo, and a schemata file's text
+ * compared with the config's lines.
  */
 #include <stdio.h>
 
@@ -66,6 +68,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			free(own);
 		}
 		cgroup_mounts_free(m, n);
+	}
+	{
+		char *rm = resctrl_mount_of(mi);
+
+		/* a mount point: one line's field, never more than the input */
+		FUZZ_ASSERT(!rm || strlen(rm) <= l1);
+		free(rm);
+		(void)resctrl_schemata_matches(pc, cp);
+		(void)resctrl_schemata_matches(cp, pc);
 	}
 	free(cgroup_proc_path(pc, ""));
 	free(cgroup_proc_path(pc, "cpu,cpuacct"));

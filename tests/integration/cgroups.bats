@@ -156,6 +156,13 @@ cg_path() {
 	kura update --pids-limit -1 --cpu-quota -1 "$ID"
 	[ "$(cat "$(cg_path pids)/pids.max")" = max ]
 	[ "$(cat "$(cg_path cpu)/cpu.cfs_quota_us")" = -1 ]
+	# Intel RDT lines, as runc's flags: checked, and only for a container with intelRdt
+	run kura update --mem-bw-schema L3:0=f "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'--mem-bw-schema: must start with "MB:" and hold no newline'* ]]
+	run kura update --l3-cache-schema L3:0=f --pids-limit 9 "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--l3-cache-schema: the container has no linux.intelRdt"* ]]
 }
 
 @test "cgroups: events --stats prints runc's stats event" {

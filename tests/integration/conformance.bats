@@ -66,6 +66,7 @@ veth_pair() {
 	config_set '.linux.intelRdt = {"schemata": ["L3:0=f"], "enableMonitoring": true}'
 	run_refused "linux.intelRdt: no resctrl filesystem is mounted"
 	[ -z "$(ls "$ROOT" 2>/dev/null | grep -v @seccomp)" ]
+	no_cgroup_left
 }
 
 @test "features and spec speak 1.3.0; configs 1.0 to 1.3 load" {
@@ -75,7 +76,7 @@ veth_pair() {
 	[ "$(jq -r '.linux.netDevices.enabled' <<<"$output")" = true ]
 	jq -e '.linux.memoryPolicy.modes | index("MPOL_WEIGHTED_INTERLEAVE")' <<<"$output"
 	jq -e '.linux.memoryPolicy.flags | index("MPOL_F_STATIC_NODES")' <<<"$output"
-	jq -e '.linux.intelRdt | has("schemata") and has("monitoring")' <<<"$output"
+	jq -e '.linux.intelRdt | .enabled and .schemata and .monitoring' <<<"$output"
 	[ "$(jq -r .ociVersion "$BUNDLE/config.json")" = 1.3.0 ]
 	for v in 1.0.0 1.1.0 1.2.1 1.3.0; do
 		config_set --arg v "$v" '.ociVersion = $v | .process.args = ["true"]'
