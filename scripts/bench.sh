@@ -20,9 +20,15 @@
 # reports it (the mean, over the runtime and its children, container
 # included; for par, per container).
 # usage: bench.sh KURA [FLOOR]
-# env: RUNS (hyperfine runs, 50), WARMUP (5), RSS_RUNS (11), PAR_N (50),
-#      PAR_P (10), PAR_RUNS (5), BENCH_OUT (also write the figures there,
-#      one "metric runtime value" a line)
+# env: RUNS (hyperfine runs, 50), ROUNDS (5), WARMUP (2, per round),
+#      RSS_RUNS (11), PAR_N (50), PAR_P (10), PAR_RUNS (5), BENCH_OUT (also
+#      write the figures there, one "metric runtime value" a line)
+#
+# The runs are made in ROUNDS rounds, each runtime in turn within a round
+# (the order reversed every other round), and pooled: a VM whose speed
+# drifts over a minute then weighs on every runtime alike, not on whichever
+# one it ran during.  Three whole benches of one build, one runtime after
+# the other, gave kura/crun ratios of 0.43 to 0.53 for `run`.
 #
 # Each runtime is measured from inside one private mount namespace made once
 # (`unshare -m`), so no run pays for a namespace of the harness.  crun 1.8.1
@@ -36,11 +42,16 @@ set -eu
 kura=${1:?usage: bench.sh KURA [FLOOR]}
 floor=${2:-}
 runs=${RUNS:-50}
-warmup=${WARMUP:-5}
+rounds=${ROUNDS:-5}
+warmup=${WARMUP:-2}
 rss_runs=${RSS_RUNS:-11}
 par_n=${PAR_N:-50}
 par_p=${PAR_P:-10}
 par_runs=${PAR_RUNS:-5}
+# per round, at least one
+round_runs=$(((runs + rounds - 1) / rounds))
+round_rss=$(((rss_runs + rounds - 1) / rounds))
+round_par=$(((par_runs + rounds - 1) / rounds))
 profile=/usr/share/containers/seccomp.json
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -111,20 +122,19 @@ bundle=$work/bundle
 sleeper=$work/sleeper
 secbundle=$work/seccomp
 
-hf() {
-	out=$1
+hf() { # OUT.json COMMAND: one round's runs
+	out=${1%.json}.$BENCH_ROUND.json
 	shift
-	hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --export-json "$out" "$@" \
+	hyperfine -N --style basic --warmup "$warmup" --runs "$round_runs" --export-json "$out" "$@" \
 		>"$out.log" 2>&1 || { echo "bench: hyperfine failed, see below" >&2; cat "$out.log" >&2; exit 1; }
 }
 
 # ---- measure: one runtime, from inside its namespace (bench.sh --measure) ----
-measure_rss() { # RUNTIME COMMAND-PREFIX: $rss_runs runs of "PREFIX ID"
-	: >"$work/$1-rss"
+measure_rss() { # RUNTIME COMMAND-PREFIX: a round's runs of "PREFIX ID", one KiB figure a line
 	i=0
-	while [ "$i" -lt "$rss_runs" ]; do
+	while [ "$i" -lt "$round_rss" ]; do
 		# shellcheck disable=SC2086 # $2 is a command line
-		/usr/bin/time -f %M -o "$work/$1-rss.one" $2 "$tag-m$i" \
+		/usr/bin/time -f %M -o "$work/$1-rss.one" $2 "$tag-m$BENCH_ROUND-$i" \
 			</dev/null >/dev/null 2>&1 || { echo "bench: $1 run failed (rss)" >&2; exit 1; }
 		tail -n 1 "$work/$1-rss.one" >>"$work/$1-rss"
 		i=$((i + 1))
@@ -143,7 +153,8 @@ measure() {
 	hf "$work/$rt-seccomp.json" "$(rt_cmd "$rt" "exec $R run --bundle $secbundle $tag-s\$\$")"
 	hf "$work/$rt-csd.json" "$(rt_cmd "$rt" \
 		"$R create --bundle $bundle $tag-c\$\$ && $R start $tag-c\$\$ && exec $R delete -f $tag-c\$\$")"
-	$R run -d --bundle "$sleeper" "$tag-sleeper" </dev/null >/dev/null 2>&1
+	$R run -d --bundle "$sleeper" "$tag-sleeper" </dev/null >/dev/null 2>&1 ||
+		{ echo "bench: $rt failed to start the sleeper" >&2; exit 1; }
 	hf "$work/$rt-exec.json" "$(rt_cmd "$rt" "exec $R exec $tag-sleeper /bin/true")"
 	$R delete -f "$tag-sleeper" >/dev/null 2>&1
 	measure_rss "$rt" "$R run --bundle $bundle"
@@ -154,7 +165,7 @@ measure_par() {
 	# PAR_N containers, PAR_P at a time, each a fresh id (xargs gives them /dev/null as stdin)
 	printf '%s\n' "seq $par_n | xargs -P $par_p -I{} sh -c 'exec $R run --bundle $bundle $tag-p\$\$' >/dev/null" \
 		>"$work/$1-par.sh"
-	runs=$par_runs warmup=1 hf "$work/$1-par.json" "sh $work/$1-par.sh"
+	round_runs=$round_par warmup=1 hf "$work/$1-par.json" "sh $work/$1-par.sh"
 }
 
 if [ "${3:-}" = --measure ]; then
@@ -238,15 +249,26 @@ for rt in $runtimes; do
 done
 
 start=$(date +%s)
+reversed=""
+for rt in $active; do
+	reversed="$rt $reversed"
+done
 # one container at a time for every runtime first, then the parallel runs:
 # the namespaces those leave to the kernel to tear down weigh on what follows
 for phase in one par; do
-	for rt in $active; do
-		[ $phase = par ] && [ "$rt" = floor ] && continue
-		echo "bench: $rt ($phase) ..." >&2
-		export BENCH_WORK="$work" BENCH_TAG="$tag" BENCH_RT="$rt" BENCH_PHASE="$phase"
-		unshare -m sh -c "$(rt_prep "$rt") && exec \"\$0\" \"\$1\" \"\$2\" --measure" "$0" "$kura" "$floor" ||
-			{ echo "bench: $rt failed" >&2; exit 1; }
+	round=1
+	while [ "$round" -le "$rounds" ]; do
+		order=$active
+		[ $((round % 2)) -eq 0 ] && order=$reversed
+		echo "bench: $phase, round $round of $rounds ..." >&2
+		for rt in $order; do
+			[ $phase = par ] && [ "$rt" = floor ] && continue
+			export BENCH_WORK="$work" BENCH_TAG="$tag" BENCH_RT="$rt" BENCH_PHASE="$phase" \
+				BENCH_ROUND="$round"
+			unshare -m sh -c "$(rt_prep "$rt") && exec \"\$0\" \"\$1\" \"\$2\" --measure" \
+				"$0" "$kura" "$floor" || { echo "bench: $rt failed" >&2; exit 1; }
+		done
+		round=$((round + 1))
 	done
 done
 
@@ -257,19 +279,26 @@ median_rss() { # FILE of KiB, one per line -> median
 	sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
+# The rounds of one metric pooled: every run's wall time, and the CPU mean
+# (each round has as many runs, so the mean of the rounds' means).
+pooled() { # RUNTIME METRIC
+	jq -s '{median: ([.[].results[0].times[]] | sort |
+			if length % 2 == 1 then .[(length - 1) / 2] else (.[length / 2 - 1] + .[length / 2]) / 2 end),
+		cpu: ([.[].results[0] | .user + .system] | add / length)}' "$work/$1-$2".*.json
+}
+
 value() { # RUNTIME METRIC
-	f=$work/$1-$2.json
+	m=${2%-cpu}
 	case $2 in
-	rss) f=$work/$1-rss ;;
-	*-cpu) f=$work/$1-${2%-cpu}.json ;;
+	rss) [ -s "$work/$1-rss" ] || { echo n/a; return; } ;;
+	*) [ -s "$work/$1-$m.1.json" ] || { echo n/a; return; } ;;
 	esac
-	[ -s "$f" ] || { echo n/a; return; }
 	case $2 in
-	rss) median_rss "$f" ;;
-	par) r2 "$(jq -r ".results[0].median | $par_n / ." "$f")" ;;
-	par-cpu) r2 "$(jq -r ".results[0] | (.user + .system) * 1000 / $par_n" "$f")" ;;
-	*-cpu) r2 "$(jq -r '.results[0] | (.user + .system) * 1000' "$f")" ;;
-	*) r2 "$(jq -r '.results[0].median * 1000' "$f")" ;;
+	rss) median_rss "$work/$1-rss" ;;
+	par) r2 "$(pooled "$1" par | jq -r ".median | $par_n / .")" ;;
+	par-cpu) r2 "$(pooled "$1" par | jq -r ".cpu * 1000 / $par_n")" ;;
+	*-cpu) r2 "$(pooled "$1" "$m" | jq -r '.cpu * 1000')" ;;
+	*) r2 "$(pooled "$1" "$m" | jq -r '.median * 1000')" ;;
 	esac
 }
 
@@ -292,11 +321,13 @@ row() { # LABEL METRIC
 }
 
 [ -n "${BENCH_OUT:-}" ] && : >"$BENCH_OUT"
-printf '\nwall: median of %s runs (ms); cpu: mean user+system of the same runs, runtime and\n' "$runs"
-printf 'its children (ms); rss: median of %s runs; par: %s runs of run, %s at a time, median\n' \
-	"$rss_runs" "$par_n" "$par_p"
-printf 'of %s batches (higher is better; its cpu is per container); each run: sh -c exec RUNTIME\n\n' \
-	"$par_runs"
+printf '\nwall: median of %s runs in %s rounds (ms); cpu: mean user+system of the same runs,\n' \
+	"$((round_runs * rounds))" "$rounds"
+printf 'runtime and its children (ms); rss: median of %s runs; par: %s runs of run, %s at a\n' \
+	"$((round_rss * rounds))" "$par_n" "$par_p"
+printf 'time, median of %s batches (higher is better; its cpu is per container); each run:\n' \
+	"$((round_par * rounds))"
+printf 'sh -c exec RUNTIME\n\n' 
 printf '%-28s %9s %9s %9s %9s %10s %10s\n' metric kura crun runc floor kura/crun kura/floor
 row 'run /bin/true (ms)' run
 row '  cpu (ms)' run-cpu
