@@ -243,6 +243,15 @@ int resctrl_plan(const struct spec_intel_rdt *r, const char *mount, const char *
 		resctrl_free(g);
 		return kerr_errno(err, ENOMEM, "linux.intelRdt");
 	}
+	/*
+	 * Delete removes the MON group: one that exists already is someone
+	 * else's, refused before its path is on record.
+	 */
+	if (g->mon && stat(g->mon, &st) == 0) {
+		kerr_set(err, "linux.intelRdt.enableMonitoring: MON group %s exists already", g->mon);
+		resctrl_free(g);
+		return -1;
+	}
 	/* 1.3: kura removes the group only when it made it, for a container without closID */
 	g->remove_group = !r->clos_id && stat(g->group, &st) < 0 && errno == ENOENT;
 	*out = g;
@@ -338,7 +347,7 @@ int resctrl_realize(struct cgroup_rdt *g, const struct spec_intel_rdt *r, struct
 		int e = errno;
 
 		kerr_errno(err, e, "linux.intelRdt.enableMonitoring: MON group %s", g->mon);
-		/* not ours to remove: an existing one belongs to someone else */
+		/* made by another since the plan: not ours to remove */
 		if (e == EEXIST) {
 			free(g->mon);
 			g->mon = NULL;

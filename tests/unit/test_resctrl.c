@@ -239,10 +239,21 @@ static void test_closid_group(void **state)
 	assert_false(is_dir(mon));
 	resctrl_free(g);
 
-	/* a MON group of that name exists: an error, and it is not ours to remove */
+	/*
+	 * A MON group of that name exists: refused at the plan, so no record
+	 * points delete at it; one made by another after the plan fails the
+	 * realize and is not removed either.
+	 */
 	lines[0] = "L3:0=7f0";
 	assert_int_equal(mkdir(mon, 0755), 0);
+	g = NULL;
+	assert_int_equal(resctrl_plan(&r, tmp, "c1", &g, &err), -1);
+	assert_null(g);
+	assert_non_null(strstr(err.msg, "linux.intelRdt.enableMonitoring: MON group"));
+	assert_non_null(strstr(err.msg, "exists already"));
+	assert_int_equal(rmdir(mon), 0);
 	assert_int_equal(resctrl_plan(&r, tmp, "c1", &g, &err), 0);
+	assert_int_equal(mkdir(mon, 0755), 0);
 	assert_int_equal(resctrl_realize(g, &r, &err), -1);
 	assert_non_null(strstr(err.msg, "linux.intelRdt.enableMonitoring: MON group"));
 	assert_int_equal(resctrl_remove(g, &err), 0);
