@@ -338,7 +338,8 @@ int main(int argc, char **argv)
 	 * copied on write after it, and the execveat has no copy to tear down;
 	 * that teardown alone was 0.49 ms a run (perf record -g of 150 runs: the
 	 * page table frees in begin_new_exec's mmput), the copy 0.16 ms.
-	 * Credentials stay per process: the init's capset below is its own.
+	 * Credentials stay per process: the init's capset
+	 * (shim_nondumpable_exec) is its own.
 	 */
 	{
 		struct init_child c = { .b = &b, .syncfd_arg = argv[1], .times = times };

@@ -9,11 +9,12 @@
  *   usage: floor ROOTFS NAME
  *
  * The parent makes the cgroups (NAME in every hierarchy under
- * /sys/fs/cgroup, in its own cgroup), clones a child into new pid, net, ipc, uts and mount
- * namespaces (sharing its memory up to the execve), waits for it and removes the cgroups.  The child joins the
- * cgroups, builds the container's mounts, devices, hostname, rlimits and
- * capabilities as the spec lists them and executes /bin/true.  Every mount
- * is made in the child's mount namespace, so nothing is left on the host.
+ * /sys/fs/cgroup, in its own cgroup), clones a child into new pid, net, ipc,
+ * uts and mount namespaces (sharing its memory up to the execve), waits for
+ * it and removes the cgroups.  The child joins the cgroups, builds the
+ * container's mounts, devices, hostname, rlimits and capabilities as the
+ * spec lists them and executes /bin/true.  Every mount is made in the
+ * child's mount namespace, so nothing is left on the host.
  * On any failure: the step is printed, exit 1.
  */
 #include <dirent.h>
@@ -297,8 +298,6 @@ int main(int argc, char **argv)
 	pid = clone(child_fn, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | NS | SIGCHLD, argv[1]);
 	if (pid < 0)
 		die("clone");
-	if (pid == 0)
-		child(argv[1]);
 	if (waitpid(pid, &status, 0) < 0)
 		die("waitpid");
 	for (int i = 0; i < nctl; i++)	/* the cgroups go with the container */
