@@ -21,6 +21,16 @@ int container_first_free_fd(int preserve_fds, long long *n_listen);
 /* The console socket (path, or kura's own end own_fd) as an fd >= minfd. */
 int container_console_fd(const char *path, int own_fd, int minfd, struct kerr *err);
 
+/*
+ * The config.json the init half gets, when it is not d's text as is: with a
+ * seccomp program kura compiled (prepared), the init loads that and never
+ * reads the rules, so .linux.seccomp.syscalls keeps only its SCMP_ACT_NOTIFY
+ * rules (the init hands on the listener when there are some).  *text NULL:
+ * the text as it is will do.
+ */
+int container_init_config(const struct spec_doc *d, bool prepared, char **text, size_t *len,
+			  struct kerr *err);
+
 /* The init half's data fd (>= minfd): the init data line, then config.json. */
 int container_data_fd(const char *line, const char *config_text, size_t config_len, int minfd,
 		      struct kerr *err);

@@ -115,6 +115,7 @@ struct create_ctx {
 	char bundle[PATH_MAX], rootfs[PATH_MAX];
 	char *config_text;
 	size_t config_len;
+	struct spec_doc *doc; /* config_text parsed, for the init's copy (container_init_config) */
 	long long n_listen;
 	int minfd;
 	int fifo_fd;    /* exec.fifo, armed for the init's wait */
@@ -140,7 +141,8 @@ static int create_read_config(struct create_ctx *x, struct kerr *err)
 	x->config_text = util_read_file(path, &x->config_len, err);
 	if (!x->config_text)
 		return -1;
-	if (spec_parse(x->config_text, x->config_len, "config.json", x->s, &errs) < 0) {
+	x->doc = spec_doc_load(x->config_text, x->config_len, "config.json", &errs);
+	if (!x->doc || spec_doc_parse(x->doc, x->s, &errs) < 0) {
 		if (errs.n > 1)
 			kerr_set(err, "%s (and %zu more problems: see kura check)", errs.msg[0],
 				 errs.n - 1);
@@ -318,7 +320,8 @@ static int create_data_fd(struct create_ctx *x, struct kerr *err)
 		.preserve_fds = x->o->preserve_fds,
 		.listen_fds = (int)x->n_listen,
 	};
-	_cleanup_free_ char *line = NULL;
+	_cleanup_free_ char *line = NULL, *config = NULL;
+	size_t config_len = 0;
 
 	if (init_data_cgroups(c->cg, &d, err) < 0)
 		return -1;
@@ -326,6 +329,10 @@ static int create_data_fd(struct create_ctx *x, struct kerr *err)
 	free(d.cgroups_v1);
 	if (!line)
 		return -1;
+	if (container_init_config(x->doc, x->seccomp_fd >= 0, &config, &config_len, err) < 0)
+		return -1;
+	if (config)
+		return container_data_fd(line, config, config_len, x->minfd, err);
 	return container_data_fd(line, x->config_text, x->config_len, x->minfd, err);
 }
 
@@ -486,5 +493,6 @@ int container_create(struct kura_global *g, const struct create_opts *o, struct 
 	util_closep(&x.seccomp_fd);
 	util_closep(&x.dev_nodes);
 	free(x.config_text);
+	spec_doc_free(x.doc);
 	return i < n ? -1 : 0;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "specs/spec.h"
+#include "container/container_internal.h"
 
 #define DOC(process_extra, linux_)                                                          \
 	"{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"sh\"],"  \
@@ -115,11 +116,79 @@ static void test_errors(void **state)
 	spec_doc_free(NULL);
 }
 
+/*
+ * The init's copy of config.json with a compiled seccomp program: the rules
+ * go but the NOTIFY ones, the rest of the document is as it was (integers
+ * exact), and the document itself is untouched.
+ */
+static void test_init_config(void **state)
+{
+	static const char text[] = DOC(
+		",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":18446744073709551615,\"soft\":1}]",
+		"{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"],"
+		"\"listenerPath\":\"/run/agent.sock\",\"syscalls\":["
+		"{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+		"{\"names\":[\"write\"],\"action\":\"SCMP_ACT_NOTIFY\"},"
+		"{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}}");
+	struct spec_doc *d = load_ok(text);
+	struct spec_errors e = { 0 };
+	struct spec from_copy, from_doc;
+	struct spec_doc *c;
+	char *out = NULL;
+	size_t len = 0;
+	struct kerr err;
+	json_t *sc;
+
+	(void)state;
+	/* no program compiled: the init compiles the rules itself, it gets them all */
+	assert_int_equal(container_init_config(d, false, &out, &len, &err), 0);
+	assert_null(out);
+	assert_int_equal(container_init_config(d, true, &out, &len, &err), 0);
+	assert_non_null(out);
+	assert_int_equal(len, strlen(out));
+	assert_non_null(strstr(out, "\"hard\":18446744073709551615"));
+	c = spec_doc_load(out, len, "config.json", &e);
+	assert_non_null(c);
+	sc = json_object_get(json_object_get(spec_doc_root(c), "linux"), "seccomp");
+	assert_int_equal(json_array_size(json_object_get(sc, "syscalls")), 1);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(sc, "syscalls"), 0), "action")),
+			    "SCMP_ACT_NOTIFY");
+	assert_string_equal(json_string_value(json_object_get(sc, "listenerPath")), "/run/agent.sock");
+	/* what the init parses: the same spec but for the rules */
+	assert_int_equal(spec_doc_parse(c, &from_copy, &e), 0);
+	assert_int_equal(spec_doc_parse(d, &from_doc, &e), 0);
+	assert_true(from_copy.linux_.seccomp.present);
+	assert_int_equal(from_copy.linux_.seccomp.n_syscalls, 1);
+	assert_int_equal(from_doc.linux_.seccomp.n_syscalls, 3);
+	assert_true(from_copy.process.rlimits[0].hard == UINT64_MAX);
+	spec_free(&from_copy);
+	spec_free(&from_doc);
+	spec_doc_free(c);
+	free(out);
+	/* the document itself keeps its three rules */
+	sc = json_object_get(json_object_get(spec_doc_root(d), "linux"), "seccomp");
+	assert_int_equal(json_array_size(json_object_get(sc, "syscalls")), 3);
+	spec_doc_free(d);
+
+	/* nothing to leave out: the text as it is */
+	d = load_ok(DOC("", "{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}}"));
+	out = NULL;
+	assert_int_equal(container_init_config(d, true, &out, &len, &err), 0);
+	assert_null(out);
+	spec_doc_free(d);
+	d = load_ok(DOC("", "{}"));
+	assert_int_equal(container_init_config(d, true, &out, &len, &err), 0);
+	assert_null(out);
+	spec_doc_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_big_integers_dump_exactly),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_init_config),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
