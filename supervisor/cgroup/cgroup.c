@@ -324,7 +324,7 @@ static int create_systemd(const struct spec *s, const char *id, const char *mi,
 int cgroup_plan(const struct spec *s, const char *id, bool systemd, struct cgroup **out,
 		struct kerr *err)
 {
-	_cleanup_free_ char *mi = NULL, *own = NULL;
+	_cleanup_free_ char *mi = NULL, *own = NULL, *rdt_mount = NULL;
 
 	mi = util_read_file("/proc/self/mountinfo", NULL, err);
 	if (!mi)
@@ -333,21 +333,15 @@ int cgroup_plan(const struct spec *s, const char *id, bool systemd, struct cgrou
 	if (!own)
 		return -1;
 	/* intelRdt is a resource control too: refused here, before anything is made */
-	if (resctrl_check(s, mi, err) < 0)
+	if (resctrl_check(s, mi, &rdt_mount, err) < 0)
 		return -1;
 	if ((systemd ? create_systemd(s, id, mi, own, out, err)
 		     : plan_from(s, id, mi, own, out, err)) < 0)
 		return -1;
-	if (s->has_linux && s->linux_.intel_rdt.present) {
-		_cleanup_free_ char *rm = resctrl_mount_of(mi);
-
-		if (!rm || resctrl_plan(&s->linux_.intel_rdt, rm, id, &(*out)->rdt, err) < 0) {
-			if (!rm)
-				kerr_errno(err, ENOMEM, "linux.intelRdt");
-			cgroup_free(*out);
-			*out = NULL;
-			return -1;
-		}
+	if (rdt_mount && resctrl_plan(&s->linux_.intel_rdt, rdt_mount, id, &(*out)->rdt, err) < 0) {
+		cgroup_free(*out);
+		*out = NULL;
+		return -1;
 	}
 	return 0;
 }

@@ -123,8 +123,7 @@ int cgroup_from_json(const json_t *j, struct cgroup **out, struct kerr *err)
 		if (!h->controllers || !h->mount || !h->path)
 			goto bad;
 		/* every write later goes to path: it must be inside its hierarchy */
-		if (strncmp(h->path, h->mount, strlen(h->mount)) ||
-		    h->path[strlen(h->mount)] != '/' || strstr(h->path, "/.."))
+		if (!path_under(h->path, h->mount, false))
 			goto bad;
 		json_array_foreach(made, k, m) {
 			const char *mv = json_string_value(m);
@@ -132,8 +131,7 @@ int cgroup_from_json(const json_t *j, struct cgroup **out, struct kerr *err)
 			if (!mv)
 				goto bad;
 			/* only ever remove directories under this hierarchy */
-			if (strncmp(mv, h->mount, strlen(h->mount)) || mv[strlen(h->mount)] != '/' ||
-			    strstr(mv, "/.."))
+			if (!path_under(mv, h->mount, false))
 				goto bad;
 			if (cgroup_made_push(h, mv) < 0)
 				goto oom;

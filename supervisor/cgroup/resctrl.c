@@ -52,29 +52,47 @@ static void trim(const char **s, const char **e)
 		(*e)--;
 }
 
-/* The value of domain [id, id_end) in one "NAME:0=v0;1=v1" line's domains, or NULL. */
-static const char *domain_value(const char *doms, const char *doms_end, const char *id,
-				size_t id_len, const char **val_end)
+/* One domain "id=value" of a line's "0=v0;1=v1" part, both trimmed. */
+struct domain {
+	const char *id, *id_end, *val, *val_end;
+};
+
+/*
+ * The domain at *p (before end), *p moved past it: 1, or 0 at the end, or -1
+ * for a part with no '=' (skipped, *p moved past it too).
+ */
+static int domain_next(const char **p, const char *end, struct domain *d)
 {
-	for (const char *p = doms; p < doms_end;) {
-		const char *semi = memchr(p, ';', (size_t)(doms_end - p));
-		const char *end = semi ? semi : doms_end, *eq = memchr(p, '=', (size_t)(end - p));
+	const char *semi, *de, *eq;
 
-		if (eq) {
-			const char *k = p, *ke = eq;
+	if (*p >= end)
+		return 0;
+	semi = memchr(*p, ';', (size_t)(end - *p));
+	de = semi ? semi : end;
+	eq = memchr(*p, '=', (size_t)(de - *p));
+	d->id = *p;
+	*p = semi ? semi + 1 : end;
+	if (!eq)
+		return -1;
+	d->id_end = eq;
+	d->val = eq + 1;
+	d->val_end = de;
+	trim(&d->id, &d->id_end);
+	trim(&d->val, &d->val_end);
+	return 1;
+}
 
-			trim(&k, &ke);
-			if ((size_t)(ke - k) == id_len && !memcmp(k, id, id_len)) {
-				const char *v = eq + 1;
+/* Domain want->id of a line's domains [doms, end), or false. */
+static bool domain_find(const char *doms, const char *end, const struct domain *want,
+			struct domain *out)
+{
+	size_t len = (size_t)(want->id_end - want->id);
+	int r;
 
-				*val_end = end;
-				trim(&v, val_end);
-				return v;
-			}
-		}
-		p = semi ? semi + 1 : doms_end;
-	}
-	return NULL;
+	while ((r = domain_next(&doms, end, out)) != 0)
+		if (r > 0 && (size_t)(out->id_end - out->id) == len && !memcmp(out->id, want->id, len))
+			return true;
+	return false;
 }
 
 /* Two values of one resource: masks are hex, MB (bandwidth) decimal; else as text. */
@@ -124,7 +142,8 @@ bool resctrl_schemata_matches(const char *want, const char *file)
 		const char *nl = strchr(p, '\n'), *le = nl ? nl : p + strlen(p);
 		const char *colon = memchr(p, ':', (size_t)(le - p));
 		const char *n = p, *ne = colon, *have, *have_end;
-		int base;
+		struct domain w, h;
+		int base, r;
 
 		if (!colon)
 			return false;
@@ -133,22 +152,10 @@ bool resctrl_schemata_matches(const char *want, const char *file)
 		if (!have)
 			return false;
 		base = (size_t)(ne - n) >= 2 && !memcmp(n, "MB", 2) ? 10 : 16;
-		for (const char *d = colon + 1; d < le;) {
-			const char *semi = memchr(d, ';', (size_t)(le - d));
-			const char *de = semi ? semi : le, *eq = memchr(d, '=', (size_t)(de - d));
-			const char *k = d, *ke = eq, *v, *ve, *hv, *hve;
-
-			if (!eq)
+		for (const char *d = colon + 1; (r = domain_next(&d, le, &w)) != 0;)
+			if (r < 0 || !domain_find(have, have_end, &w, &h) ||
+			    !value_equal(w.val, w.val_end, h.val, h.val_end, base))
 				return false;
-			trim(&k, &ke);
-			v = eq + 1;
-			ve = de;
-			trim(&v, &ve);
-			hv = domain_value(have, have_end, k, (size_t)(ke - k), &hve);
-			if (!hv || !value_equal(v, ve, hv, hve, base))
-				return false;
-			d = semi ? semi + 1 : le;
-		}
 		p = nl ? nl + 1 : NULL;
 	}
 	return true;
@@ -182,14 +189,13 @@ char *resctrl_mount_of(const char *mountinfo)
 	return NULL;
 }
 
-int resctrl_check(const struct spec *s, const char *mountinfo, struct kerr *err)
+int resctrl_check(const struct spec *s, const char *mountinfo, char **mount, struct kerr *err)
 {
-	_cleanup_free_ char *m = NULL;
-
+	*mount = NULL;
 	if (!s->has_linux || !s->linux_.intel_rdt.present)
 		return 0;
-	m = resctrl_mount_of(mountinfo);
-	if (!m)
+	*mount = resctrl_mount_of(mountinfo);
+	if (!*mount)
 		return kerr_set(err, "linux.intelRdt: no resctrl filesystem is mounted on this "
 				     "host (Intel RDT unsupported or not mounted at /sys/fs/resctrl)");
 	return 0;

@@ -47,9 +47,10 @@ char *resctrl_mount_of(const char *mountinfo);
 
 /*
  * Before create makes anything: an intelRdt the host cannot honour is an
- * error naming the field.  mountinfo: /proc/self/mountinfo's text.
+ * error naming the field.  mountinfo: /proc/self/mountinfo's text.  *mount:
+ * the resctrl mount (malloc'd) when the spec has intelRdt, else NULL.
  */
-int resctrl_check(const struct spec *s, const char *mountinfo, struct kerr *err);
+int resctrl_check(const struct spec *s, const char *mountinfo, char **mount, struct kerr *err);
 
 /*
  * The groups for container id under the resctrl mount, nothing made yet:

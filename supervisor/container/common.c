@@ -175,15 +175,22 @@ int container_enter_cgroup(pid_t shim_pid, void *arg, struct kerr *err)
 }
 
 /* The data fd of the init half: the init data line, then config.json. */
-int container_data_fd(const char *json_head, const char *config_text, size_t config_len,
-			int minfd, struct kerr *err)
+int container_data_fd(const char *json_head, const struct spec_doc *doc, const char *config_text,
+		      size_t config_len, bool seccomp_prepared, int minfd, struct kerr *err)
 {
-	_cleanup_close_ int fd = memfd_create("kura-init-data", MFD_CLOEXEC);
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *copy = NULL;
 	size_t hl = strlen(json_head);
 
+	/* the init's own copy when it differs (container_init_config), else the text */
+	if (container_init_config(doc, seccomp_prepared, &copy, &config_len, err) < 0)
+		return -1;
+	if (copy)
+		config_text = copy;
+	fd = memfd_create("kura-init-data", MFD_CLOEXEC);
 	if (fd < 0)
 		return kerr_errno(err, errno, "memfd_create");
-	/* line 1: the init data (initdata.h); then config.json as is */
+	/* line 1: the init data (initdata.h); then config.json */
 	if (util_write_all(fd, json_head, hl) < 0 || util_write_all(fd, "\n", 1) < 0 ||
 	    util_write_all(fd, config_text, config_len) < 0)
 		return kerr_errno(err, errno, "write init data");

@@ -31,9 +31,12 @@ int container_console_fd(const char *path, int own_fd, int minfd, struct kerr *e
 int container_init_config(const struct spec_doc *d, bool prepared, char **text, size_t *len,
 			  struct kerr *err);
 
-/* The init half's data fd (>= minfd): the init data line, then config.json. */
-int container_data_fd(const char *line, const char *config_text, size_t config_len, int minfd,
-		      struct kerr *err);
+/*
+ * The init half's data fd (>= minfd): the init data line, then config.json,
+ * config_text (doc's text) or the init's copy of it (container_init_config).
+ */
+int container_data_fd(const char *line, const struct spec_doc *doc, const char *config_text,
+		      size_t config_len, bool seccomp_prepared, int minfd, struct kerr *err);
 
 /*
  * spawn_start with the shim entering cg by itself (cgroup_entry_open): req's

@@ -320,8 +320,7 @@ static int create_data_fd(struct create_ctx *x, struct kerr *err)
 		.preserve_fds = x->o->preserve_fds,
 		.listen_fds = (int)x->n_listen,
 	};
-	_cleanup_free_ char *line = NULL, *config = NULL;
-	size_t config_len = 0;
+	_cleanup_free_ char *line = NULL;
 
 	if (init_data_cgroups(c->cg, &d, err) < 0)
 		return -1;
@@ -329,11 +328,8 @@ static int create_data_fd(struct create_ctx *x, struct kerr *err)
 	free(d.cgroups_v1);
 	if (!line)
 		return -1;
-	if (container_init_config(x->doc, x->seccomp_fd >= 0, &config, &config_len, err) < 0)
-		return -1;
-	if (config)
-		return container_data_fd(line, config, config_len, x->minfd, err);
-	return container_data_fd(line, x->config_text, x->config_len, x->minfd, err);
+	return container_data_fd(line, x->doc, x->config_text, x->config_len, x->seccomp_fd >= 0,
+				 x->minfd, err);
 }
 
 /* with --systemd-cgroup the unit is made around the shim here */

@@ -75,16 +75,8 @@ pid_t container_exec(struct container *c, const struct exec_opts *o, struct kerr
 		if (!head)
 			goto fail;
 	}
-	{
-		_cleanup_free_ char *config = NULL;
-		size_t config_len = 0;
-
-		if (container_init_config(o->config_doc, seccomp_fd >= 0, &config, &config_len,
-					  err) < 0)
-			goto fail;
-		data_fd = config ? container_data_fd(head, config, config_len, minfd, err)
-				 : container_data_fd(head, o->config_text, o->config_len, minfd, err);
-	}
+	data_fd = container_data_fd(head, o->config_doc, o->config_text, o->config_len,
+				    seccomp_fd >= 0, minfd, err);
 	if (data_fd < 0)
 		goto fail;
 	keep[n_keep++] = data_fd;

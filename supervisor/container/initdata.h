@@ -2,7 +2,8 @@
 /*
  * The init data: what kura tells the init half besides config.json, written
  * by container/ (create.c, exec.c; container_data_fd) into a memfd (one JSON
- * line, then config.json as the bundle had it) and read by `kura init` (init/init.c).  One table of fields
+ * line, then config.json: the bundle's, or the init's copy of it,
+ * container_init_config) and read by `kura init` (init/init.c).  One table of fields
  * drives both directions; the decoder is strict (every field of the mode
  * present, nothing else, each of its type and range) and fuzzed
  * (tests/fuzz/fuzz_initdata.c): the init half trusts nothing it did not

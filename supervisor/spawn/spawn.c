@@ -107,13 +107,13 @@ __attribute__((noreturn)) static void shim_child(const struct shim_exec *x)
 		if (write(req->cgroup_tasks[i], "0", 1) != 1)
 			shim_child_fail(x, "join cgroup", req->cgroup_task_dirs[i]);
 	if (req->n_rdt_tasks) {
-		char pid[16], *p = pid + sizeof(pid);
+		char pid[16];
+		int n = snprintf(pid, sizeof(pid), "%d", (int)getpid());
 
-		for (unsigned v = (unsigned)getpid(); p == pid + sizeof(pid) || v; v /= 10)
-			*--p = (char)('0' + v % 10);
 		for (int i = 0; i < req->n_rdt_tasks; i++)
-			if (write(req->rdt_tasks[i], p, (size_t)(pid + sizeof(pid) - p)) < 0)
-				shim_child_fail(x, "linux.intelRdt: join resctrl group", req->rdt_task_dirs[i]);
+			if (write(req->rdt_tasks[i], pid, (size_t)n) < 0)
+				shim_child_fail(x, "linux.intelRdt: join resctrl group",
+						req->rdt_task_dirs[i]);
 	}
 	if (fcntl(x->sock, F_SETFD, 0) < 0 || fcntl(x->init_fd, F_SETFD, 0) < 0 ||
 	    (req->data_fd >= 0 && fcntl(req->data_fd, F_SETFD, 0) < 0))

@@ -134,14 +134,20 @@ static void test_check(void **state)
 {
 	struct spec s = { .has_linux = true };
 	struct kerr err;
+	char *m;
 
 	(void)state;
-	assert_int_equal(resctrl_check(&s, "", &err), 0);
+	assert_int_equal(resctrl_check(&s, "", &m, &err), 0);
+	assert_null(m);
 	s.linux_.intel_rdt.present = true;
-	assert_int_equal(resctrl_check(&s, "22 1 0:20 / /sys rw - sysfs sysfs rw\n", &err), -1);
+	assert_int_equal(resctrl_check(&s, "22 1 0:20 / /sys rw - sysfs sysfs rw\n", &m, &err),
+			 -1);
 	assert_non_null(strstr(err.msg, "linux.intelRdt: no resctrl filesystem is mounted"));
+	assert_null(m);
 	assert_int_equal(resctrl_check(&s, "40 22 0:35 / /sys/fs/resctrl rw - resctrl resctrl rw\n",
-				       &err), 0);
+				       &m, &err), 0);
+	assert_string_equal(m, "/sys/fs/resctrl");
+	free(m);
 }
 
 /* No closID: a group named after the container, made, written and removed by kura. */
